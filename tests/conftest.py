@@ -1,0 +1,64 @@
+"""Shared fixtures: a private data dir per test, the development corpus, and helpers to import real files.
+
+Tests that need something outside the repository (the shared corpus, PostgreSQL, Chromium) skip with the reason
+on a developer's machine that lacks it, and fail instead when WENKU_REQUIRE_ALL=1 (as in CI), so that CI can never
+pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("WENKU_CORPUS", REPO.parent / "shared" / "corpus"))
+REQUIRE_ALL = os.environ.get("WENKU_REQUIRE_ALL") == "1"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip (or, with WENKU_REQUIRE_ALL=1, fail) when something the test needs is missing."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"required but missing: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    require(CORPUS.is_dir(), f"the development corpus is not at {CORPUS} (set WENKU_CORPUS)")
+    return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, settings) -> Path:
+    """Each test gets its own originals folder inside a fresh data dir."""
+    directory = tmp_path / "wenku-data"
+    directory.mkdir()
+    settings.DATA_DIR = directory
+    settings.WENKU_ORIGINALS_DIR = directory / "originals"
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_view_memory():
+    from wenku.library.view_counter import forget_recent
+
+    forget_recent()
+    yield
+    forget_recent()
+
+
+@pytest.fixture
+def import_one(db):
+    """Import one file and return its single ImportResult."""
+    from wenku.ingest.importer import ImportOptions, import_file
+
+    def run(path: Path, **options):
+        results = import_file(Path(path), ImportOptions(**options))
+        assert len(results) == 1, results
+        return results[0]
+
+    return run

@@ -1,0 +1,83 @@
+"""The JSON API (django-ninja); OpenAPI at /api/docs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Path, Schema
+from ninja.renderers import JSONRenderer
+
+from wenku.library.models import Document, Page
+
+class _UnicodeJSON(JSONRenderer):
+    """Chinese text stays readable in responses (UTF-8, not \\u escapes)."""
+
+    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012
+
+
+api = NinjaAPI(
+    title="Wenku API",
+    version="1",
+    urls_namespace="api",
+    description="文库 documents and pages.",
+    renderer=_UnicodeJSON(),
+)
+
+
+MAX_ID = 2**62  # beyond any real id; larger numbers would overflow the database's integer
+DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    chars: int
+    reading_minutes: int
+    pages: int
+    views: int
+    uploader: str | None
+    created: datetime
+    url: str
+
+
+class PageOut(Schema):
+    number: int
+    pages: int
+    text: str
+    url: str
+
+
+def _document(request, document_id: int) -> Document:
+    queryset = Document.objects.openable_by(request.user).select_related("uploader")
+    return get_object_or_404(queryset, pk=document_id)
+
+
+@api.get("/documents/{document_id}", response=DocumentOut, summary="A document's metadata")
+def get_document(request, document_id: DocumentId):
+    document = _document(request, document_id)
+    return DocumentOut(
+        id=document.pk,
+        title=document.title,
+        chars=document.chars,
+        reading_minutes=document.reading_minutes,
+        pages=document.page_count,
+        views=document.views,
+        uploader=document.uploader.get_username() if document.uploader else None,
+        created=document.created,
+        url=request.build_absolute_uri(document.get_absolute_url()),
+    )
+
+
+@api.get("/documents/{document_id}/pages/{number}", response=PageOut, summary="One page's text as displayed")
+def get_page(request, document_id: DocumentId, number: PageNumber):
+    document = _document(request, document_id)
+    page = get_object_or_404(Page, document=document, number=number)
+    return PageOut(
+        number=page.number,
+        pages=document.page_count,
+        text=page.text,
+        url=request.build_absolute_uri(document.page_url(page.number)),
+    )

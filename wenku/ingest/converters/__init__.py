@@ -1,0 +1,36 @@
+"""Converters, one module per format, chosen by file extension and imported on first use.
+
+Each module has ``extract(data: bytes, name: str) -> list[Extracted | ImportRefused]``: one entry per document
+in the file (JSONL files hold many), raising ImportRefused when the whole file cannot be read.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import PurePath
+from types import ModuleType
+
+_BY_EXTENSION = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".epub": "epub",
+    ".jsonl": "jsonl",
+}
+
+SUPPORTED_EXTENSIONS = tuple(sorted(_BY_EXTENSION))
+
+
+def format_of(name: str) -> str | None:
+    """The format name for a file name ("txt", "docx", ...), or None when unsupported."""
+    return _BY_EXTENSION.get(PurePath(name).suffix.lower())
+
+
+def converter_for(fmt: str) -> ModuleType:
+    return import_module(f"wenku.ingest.converters.{fmt}")

@@ -1,0 +1,129 @@
+"""Turn an HTML tree into paragraphs: block elements end paragraphs, headings are kept as headings."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from wenku.ingest.extracted import ParagraphBuilder
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+SKIPPED_TAGS = frozenset(
+    ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "head"]
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_\-]+)""", re.I)
+
+
+def parse_html(data: bytes) -> html.HtmlElement:
+    """Parse HTML bytes, honouring a declared charset (gb2312/gbk read as gb18030) or detecting one."""
+    from wenku.ingest.decoding import UndecodableText, decode_text
+    from wenku.ingest.errors import ImportRefused
+
+    declared = _META_CHARSET.search(data[:4096])
+    text = None
+    if declared:
+        encoding = declared.group(1).decode("ascii").lower()
+        encoding = "gb18030" if encoding in ("gb2312", "gbk", "x-gbk", "gb_2312-80") else encoding
+        try:
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        try:
+            text, _ = decode_text(data)
+        except UndecodableText as exc:
+            raise ImportRefused(f"cannot decode the HTML: {exc}") from None
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    if not text.strip():
+        raise ImportRefused("empty HTML document")
+    try:
+        return html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ImportRefused(f"cannot parse the HTML: {exc}") from None
+
+
+def element_text(element: html.HtmlElement) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def collect_blocks(root: html.HtmlElement, builder: ParagraphBuilder) -> None:
+    """Append the paragraphs under ``root`` to ``builder``."""
+    buffer: list[str] = []
+    heading_depth = 0
+
+    def flush() -> None:
+        if buffer:
+            builder.add("".join(buffer), heading=heading_depth > 0)
+            buffer.clear()
+
+    def walk(element: html.HtmlElement) -> None:
+        nonlocal heading_depth
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in SKIPPED_TAGS or not tag:
+            if element.tail:
+                buffer.append(_squash(element.tail))
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        if tag in HEADING_TAGS:
+            heading_depth += 1
+        if tag == "br":
+            flush()
+        if element.text:
+            buffer.append(element.text if tag == "pre" else _squash(element.text))
+        for child in element:
+            walk(child)
+        if block:
+            flush()
+        if tag in HEADING_TAGS:
+            heading_depth -= 1
+        if element.tail:
+            buffer.append(_squash(element.tail))
+
+    walk(root)
+    flush()
+
+
+def _squash(text: str) -> str:
+    """HTML whitespace collapses; a newline in the source is not a paragraph break."""
+    return re.sub(r"[ \t\r\n\f]+", " ", text)

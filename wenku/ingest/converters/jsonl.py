@@ -1,0 +1,37 @@
+"""JSONL: one document per line, records {"id", "title", "text", ...} with one paragraph per text line."""
+
+from __future__ import annotations
+
+import json
+
+from wenku.ingest.decoding import UndecodableText, decode_text
+from wenku.ingest.errors import ImportRefused
+from wenku.ingest.extracted import Extracted, paragraphs_from_plain_text, title_from_first_paragraph
+
+
+def extract(data: bytes, name: str) -> list[Extracted | ImportRefused]:
+    try:
+        text, _ = decode_text(data)
+    except UndecodableText as exc:
+        raise ImportRefused(f"cannot decode the text: {exc}") from None
+    results: list[Extracted | ImportRefused] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            results.append(_record(line.rstrip("\r"), number))
+    if not results:
+        raise ImportRefused("no records in this JSONL file")
+    return results
+
+
+def _record(line: str, number: int) -> Extracted | ImportRefused:
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return ImportRefused(f"line {number}: not valid JSON ({exc.msg})")
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        return ImportRefused(f'line {number}: a record needs a string field "text"')
+    record_id = str(record.get("id") or f"line {number}")[:200]
+    builder = paragraphs_from_plain_text(record["text"])
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    title = title or title_from_first_paragraph(builder.paragraphs) or record_id
+    return builder.build(title, record=record_id, raw=line.encode("utf-8"))

@@ -1,0 +1,95 @@
+"""Decode the bytes of a plain-text file in any common Chinese encoding.
+
+Order: a byte-order mark; strict UTF-8; then GB18030 and Big5, which accept much of each other's byte sequences,
+so when both decode strictly the one whose characters look like real Chinese wins; then a detector, whose
+"gb2312"/"gbk" guesses are decoded as GB18030 (its superset).
+"""
+
+from __future__ import annotations
+
+import codecs
+from functools import cache
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "hz", "euc_cn", "euccn"}
+_SAMPLE_CHARS = 4000
+
+
+class UndecodableText(ValueError):
+    pass
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) for ``data``; raises UndecodableText when nothing fits."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise UndecodableText(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            candidates.append((data.decode(encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        return max(candidates, key=lambda c: (_plausibility(c[0]), c[1] == "gb18030"))
+    return _detect(data)
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise UndecodableText("not text in any encoding we recognise")
+    encoding = best.encoding.lower().replace("-", "_")
+    if encoding in _GB_FAMILY:
+        encoding = "gb18030"
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise UndecodableText(f"looks like {encoding} but does not decode as it") from exc
+
+
+def _plausibility(text: str) -> float:
+    """Share of Han characters that are common ones (GB2312 level 1, after traditional→simplified)."""
+    sample = text[:_SAMPLE_CHARS]
+    han = [c for c in sample if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 0.0
+    simplified = _to_simplified("".join(han))
+    common = _common_hanzi()
+    return sum(1 for c in simplified if c in common) / len(han)
+
+
+@cache
+def _common_hanzi() -> frozenset[str]:
+    """The 3,755 level-1 characters of GB2312, the most frequent in modern Chinese."""
+    chars = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(chars)
+
+
+def _to_simplified(text: str) -> str:
+    from wenku.text.normalize import to_simplified
+
+    return to_simplified(text)

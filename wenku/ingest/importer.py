@@ -1,0 +1,286 @@
+"""Import files into the library: convert, dedupe by content hash, paginate, store in one transaction.
+
+Every file ends as one or more ImportResults (JSONL files hold one document per record). A failure is a result
+with a reason, never an exception that stops a batch, and never a half-written document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from wenku.ingest import converters
+from wenku.ingest.errors import ImportRefused
+from wenku.ingest.extracted import Extracted, clean_title
+from wenku.ingest.originals import relative_to_data_dir, store_original
+from wenku.library.models import Category, Document, Page, Status, Visibility
+from wenku.text.counting import count_chars
+from wenku.text.pagination import paginate
+
+
+@dataclass
+class ImportResult:
+    path: str
+    status: str  # "imported" | "duplicate" | "failed"
+    id: int | None = None
+    title: str | None = None
+    chars: int | None = None
+    pages: int | None = None
+    reason: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def describe(self) -> str:
+        if self.status == "imported":
+            return f"imported 《{self.title}》 ({self.chars} 字, {self.pages} 页)"
+        if self.status == "duplicate":
+            return f"duplicate of 《{self.title}》"
+        return f"failed: {self.reason}"
+
+
+@dataclass
+class ImportOptions:
+    category: str | None = None
+    uploader_id: int | None = None
+    visibility: str = Visibility.PUBLIC
+    status: str = Status.PUBLISHED
+    title: str | None = None  # overrides the detected title (single-document files only)
+    description: str = ""
+
+
+def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
+    """Files under the given paths, folders walked recursively in a stable order, hidden entries skipped."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def import_paths(
+    paths: Iterable[str | os.PathLike],
+    options: ImportOptions | None = None,
+    on_result: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    results: list[ImportResult] = []
+    for path in iter_files(paths):
+        for result in import_file(path, options):
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def import_file(path: Path, options: ImportOptions | None = None) -> list[ImportResult]:
+    options = options or ImportOptions()
+    try:
+        data = _read_checked(path)
+        return import_bytes(data, path.name, options, display_path=str(path))
+    except ImportRefused as exc:
+        return [ImportResult(path=str(path), status="failed", reason=str(exc))]
+
+
+def import_bytes(data: bytes, name: str, options: ImportOptions, display_path: str | None = None) -> list[ImportResult]:
+    """Import the bytes of one file named ``name`` (the web upload path enters here)."""
+    display_path = display_path or name
+    fmt = converters.format_of(name)
+    if fmt is None:
+        supported = " ".join(converters.SUPPORTED_EXTENSIONS)
+        raise ImportRefused(f"unsupported format {Path(name).suffix or '(no extension)'} (supported: {supported})")
+    if not data.strip():
+        raise ImportRefused("empty file")
+    file_sha = hashlib.sha256(data).hexdigest()
+    entries = _convert(fmt, data, name)
+    original, newly_written = store_original(data, file_sha, fmt)
+    source = _Source(fmt=fmt, name=name, original=relative_to_data_dir(original), display_path=display_path)
+    results: list[ImportResult] = []
+    for chunk_start in range(0, len(entries), _BATCH):
+        results.extend(_import_chunk(entries[chunk_start : chunk_start + _BATCH], file_sha, source, options))
+    if newly_written and not any(r.status == "imported" for r in results):
+        original.unlink(missing_ok=True)
+    return results
+
+
+_BATCH = 200  # documents per transaction: fast bulk inserts, and short write locks on SQLite
+
+
+@dataclass
+class _Source:
+    fmt: str
+    name: str
+    original: str
+    display_path: str
+
+
+def _import_chunk(
+    entries: list[Extracted | ImportRefused], file_sha: str, source: _Source, options: ImportOptions
+) -> list[ImportResult]:
+    """Dedupe, paginate and store a chunk of one file's documents; results in entry order."""
+    shas = [
+        None if isinstance(e, ImportRefused) else hashlib.sha256(e.raw).hexdigest() if e.raw is not None else file_sha
+        for e in entries
+    ]
+    existing = dict(Document.objects.filter(sha256__in=[s for s in shas if s]).values_list("sha256", "id"))
+    titles = dict(Document.objects.filter(id__in=existing.values()).values_list("id", "title"))
+    results: list[ImportResult | None] = []
+    pending: list[tuple[int, Document, list]] = []
+    for entry, sha in zip(entries, shas, strict=True):
+        if isinstance(entry, ImportRefused):
+            results.append(ImportResult(path=source.display_path, status="failed", reason=str(entry)))
+        elif sha in existing:
+            doc_id = existing[sha]
+            results.append(ImportResult(source.display_path, "duplicate", id=doc_id, title=titles.get(doc_id)))
+        else:
+            prepared = _prepare(entry, sha, source, options)
+            if isinstance(prepared, ImportResult):
+                results.append(prepared)
+            else:
+                existing[sha] = -1  # a second copy inside this chunk is a duplicate of the first
+                pending.append((len(results), *prepared))
+                results.append(None)
+    for index, result in _save(pending, source):
+        results[index] = result
+    for index, result in enumerate(results):
+        if result is None:  # duplicate of a document saved in this same chunk
+            sha = shas[index]
+            doc_id, title = Document.objects.filter(sha256=sha).values_list("id", "title").first() or (None, None)
+            results[index] = ImportResult(source.display_path, "duplicate", id=doc_id, title=title)
+    return [r for r in results if r is not None]
+
+
+def _prepare(entry: Extracted, sha: str, source: _Source, options: ImportOptions):
+    """An unsaved Document and its pages, or a failed ImportResult."""
+    text_length = sum(len(p) for p in entry.paragraphs) + max(0, len(entry.paragraphs) - 1)
+    if text_length > settings.WENKU_MAX_TEXT_CHARS:
+        reason = f"text too long: {text_length} characters (limit {settings.WENKU_MAX_TEXT_CHARS})"
+        return ImportResult(path=source.display_path, status="failed", reason=reason)
+    chars = count_chars("\n".join(entry.paragraphs))
+    if chars == 0:
+        where = f"record {entry.record}: " if entry.record else ""
+        return ImportResult(path=source.display_path, status="failed", reason=f"{where}no text found")
+    pages = paginate(entry.paragraphs, settings.WENKU_PAGE_CHARS)
+    title = clean_title(options.title) if options.title and entry.raw is None else None
+    title = title or clean_title(entry.title) or Path(source.name).stem
+    offsets, position = [], 0
+    for index, paragraph in enumerate(entry.paragraphs):
+        if index in entry.headings:
+            offsets.append(position)
+        position += len(paragraph) + 1
+    document = Document(
+        title=title,
+        description=options.description,
+        category=_category(options.category),
+        uploader_id=options.uploader_id,
+        source_format=source.fmt,
+        original_name=source.name[:255],
+        original_file=source.original,
+        original_record=entry.record,
+        sha256=sha,
+        chars=chars,
+        text_length=text_length,
+        page_count=len(pages),
+        heading_offsets=offsets,
+        visibility=options.visibility,
+        status=options.status,
+    )
+    return document, pages
+
+
+def _save(pending: list[tuple[int, Document, list]], source: _Source) -> list[tuple[int, ImportResult]]:
+    """Store documents with their pages: all in one transaction, or one by one if that fails."""
+    if not pending:
+        return []
+    try:
+        with transaction.atomic():
+            _insert([doc for _, doc, _ in pending], [pages for _, _, pages in pending])
+    except IntegrityError:
+        if len(pending) == 1:
+            return [(pending[0][0], _lost_race(pending[0][1], source))]
+        return [saved for item in pending for saved in _save([item], source)]
+    return [
+        (index, ImportResult(source.display_path, "imported", doc.pk, doc.title, doc.chars, doc.page_count))
+        for index, doc, _ in pending
+    ]
+
+
+def _insert(documents: list[Document], page_lists: list[list]) -> None:
+    for document in documents:
+        document.pk = None
+    Document.objects.bulk_create(documents)
+    Page.objects.bulk_create(
+        (
+            Page(
+                document=document,
+                number=page.number,
+                start=page.start,
+                text=page.text,
+                chars=page.chars,
+                starts_mid_paragraph=page.starts_mid_paragraph,
+            )
+            for document, pages in zip(documents, page_lists, strict=True)
+            for page in pages
+        ),
+        batch_size=500,
+    )
+
+
+def _lost_race(document: Document, source: _Source) -> ImportResult:
+    """Another process imported the same bytes between our check and our insert."""
+    existing = Document.objects.filter(sha256=document.sha256).values_list("id", "title").first()
+    if existing is None:
+        return ImportResult(source.display_path, "failed", reason="could not store the document")
+    return ImportResult(source.display_path, "duplicate", id=existing[0], title=existing[1])
+
+
+def _read_checked(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImportRefused(f"cannot read: {exc.strerror or exc}") from None
+    if not path.is_file():
+        raise ImportRefused("not a regular file")
+    limit = settings.WENKU_MAX_FILE_MB * 1024 * 1024
+    if size > limit:
+        raise ImportRefused(f"file too large: {size // (1024 * 1024)} MB (limit {settings.WENKU_MAX_FILE_MB} MB)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRefused(f"cannot read: {exc.strerror or exc}") from None
+
+
+def _convert(fmt: str, data: bytes, name: str) -> list[Extracted | ImportRefused]:
+    try:
+        return converters.converter_for(fmt).extract(data, name)
+    except ImportRefused:
+        raise
+    except RecursionError:
+        raise ImportRefused(f"cannot read the {fmt} file: nested too deeply") from None
+    except MemoryError:
+        raise ImportRefused(f"cannot read the {fmt} file: too large to process") from None
+    except Exception as exc:  # a converter library choking on a damaged file must not stop the batch
+        raise ImportRefused(f"cannot read the {fmt} file: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _category(name: str | None) -> Category | None:
+    if not name or not name.strip():
+        return None
+    name = name.strip()[:100]
+    category = Category.objects.filter(name=name).first()
+    if category:
+        return category
+    slug = slugify(name, allow_unicode=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
+    category, _ = Category.objects.get_or_create(name=name, defaults={"slug": slug})
+    return category

@@ -1,0 +1,151 @@
+"""The core records: documents, their reading pages, categories and daily view marks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from wenku.text.counting import reading_minutes
+
+
+class Category(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "分类"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:category", args=[self.slug])
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "公开"
+    UNLISTED = "unlisted", "仅链接可见"
+    PRIVATE = "private", "私有"
+
+
+class Status(models.TextChoices):
+    PUBLISHED = "published", "已发布"
+    PENDING = "pending", "待审核"
+    REJECTED = "rejected", "已拒绝"
+
+
+class DocumentQuerySet(models.QuerySet):
+    """The one place that decides who sees which document."""
+
+    def openable_by(self, user) -> DocumentQuerySet:
+        """Documents whose URLs answer for ``user`` (unlisted ones included: they open by their link)."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        shown = models.Q(status=Status.PUBLISHED) & ~models.Q(visibility=Visibility.PRIVATE)
+        if user is not None and user.is_authenticated:
+            shown |= models.Q(uploader=user)
+        return self.filter(shown)
+
+    def listed_for(self, user) -> DocumentQuerySet:
+        """Documents that may appear in lists, sitemaps and search results for ``user``."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        shown = models.Q(status=Status.PUBLISHED, visibility=Visibility.PUBLIC)
+        if user is not None and user.is_authenticated:
+            shown |= models.Q(uploader=user)
+        return self.filter(shown)
+
+
+class Document(models.Model):
+    title = models.CharField("标题", max_length=300)
+    description = models.TextField("简介", blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name="分类", null=True, blank=True, on_delete=models.SET_NULL, related_name="documents"
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="分享者", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source_format = models.CharField("格式", max_length=16)
+    original_name = models.CharField("原始文件名", max_length=255)
+    original_file = models.CharField("原始文件", max_length=255, help_text="relative to the data dir")
+    original_record = models.CharField("记录编号", max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    chars = models.PositiveIntegerField("字数")
+    text_length = models.PositiveIntegerField(help_text="code points in the joined text")
+    page_count = models.PositiveIntegerField("页数")
+    heading_offsets = models.JSONField(default=list, blank=True, help_text="text offsets of heading paragraphs")
+    views = models.PositiveBigIntegerField("阅读量", default=0)
+    visibility = models.CharField("可见性", max_length=10, choices=Visibility, default=Visibility.PUBLIC)
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.PUBLISHED)
+    created = models.DateTimeField("上传时间", default=timezone.now)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = verbose_name_plural = "文档"
+        indexes = [
+            models.Index(fields=["-created", "-id"], name="doc_newest"),
+            models.Index(fields=["-views", "-id"], name="doc_most_read"),
+            models.Index(fields=["category", "-created"], name="doc_category_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.chars, settings.WENKU_READING_CHARS_PER_MINUTE)
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:document", args=[self.pk])
+
+    def page_url(self, number: int) -> str:
+        if number == 1:
+            return self.get_absolute_url()
+        return reverse("web:document_page", args=[self.pk, number])
+
+    @property
+    def last_page_url(self) -> str:
+        return self.page_url(self.page_count)
+
+    def full_text(self) -> str:
+        """The whole text as imported: pages placed at their offsets, with "\\n" between paragraphs."""
+        parts: list[str] = []
+        end = 0
+        for start, text in self.pages.order_by("number").values_list("start", "text"):
+            parts.append("\n" * (start - end))
+            parts.append(text)
+            end = start + len(text)
+        return "".join(parts)
+
+
+class Page(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField()
+    start = models.PositiveIntegerField(help_text="offset of this page in the document's text")
+    text = models.TextField()
+    chars = models.PositiveIntegerField()
+    starts_mid_paragraph = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="page_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} 第{self.number}页"
+
+
+class ViewMark(models.Model):
+    """That a visitor has been counted for a document on a day: one view per visitor per document per day."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    visitor = models.CharField(max_length=64)
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "visitor", "day"], name="viewmark_once_per_day")]
+        indexes = [models.Index(fields=["day"], name="viewmark_day")]

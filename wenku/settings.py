@@ -1,0 +1,93 @@
+"""Django settings. Everything a site owner sets comes from the environment (see docs/settings.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from wenku import config
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+
+SECRET_KEY = config.secret_key(DATA_DIR)
+DEBUG = config.env_bool("DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in config.env_str("WENKU_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.env_str("WENKU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "wenku.library",
+    "wenku.web",
+    "wenku.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wenku.urls"
+WSGI_APPLICATION = "wenku.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wenku.web.context.site",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": config.database_settings(config.env_str("DATABASE_URL", ""), DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = config.env_str("WENKU_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # filled by collectstatic (wenku serve); whitenoise wants it to exist
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Wenku's own settings.
+WENKU_SITE_NAME = config.env_str("WENKU_SITE_NAME", "文库")
+WENKU_PAGE_CHARS = config.env_int("WENKU_PAGE_CHARS", 3000, minimum=100)
+WENKU_READING_CHARS_PER_MINUTE = config.env_int("WENKU_READING_CHARS_PER_MINUTE", 300, minimum=1)
+WENKU_MAX_FILE_MB = config.env_int("WENKU_MAX_FILE_MB", 100, minimum=1)
+WENKU_MAX_TEXT_CHARS = config.env_int("WENKU_MAX_TEXT_CHARS", 20_000_000, minimum=1000)
+WENKU_ORIGINALS_DIR = DATA_DIR / "originals"
+WENKU_LIST_PAGE_SIZE = 20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("WENKU_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,18 @@
+from django.urls import path, register_converter
+
+from wenku.web.converters import IdConverter
+from wenku.web.views import browse, read, seo
+
+app_name = "web"
+register_converter(IdConverter, "id")
+
+urlpatterns = [
+    path("", browse.home, name="home"),
+    path("documents/", browse.document_list, name="documents"),
+    path("popular/", browse.popular, name="popular"),
+    path("category/<str:slug>/", browse.category, name="category"),
+    path("about/", browse.about, name="about"),
+    path("d/<id:document_id>/", read.document, name="document"),
+    path("d/<id:document_id>/<id:number>/", read.document_page, name="document_page"),
+    path("robots.txt", seo.robots_txt, name="robots"),
+]

@@ -1,0 +1,63 @@
+"""Home, document lists, categories and the about page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from wenku.library.models import Category, Document
+
+CARD_FIELDS = ("id", "title", "chars", "page_count", "views", "created", "category__name", "category__slug")
+
+
+def _listed(request):
+    return Document.objects.listed_for(request.user)
+
+
+def _categories(request):
+    visible = Q(documents__in=_listed(request))
+    return Category.objects.annotate(count=Count("documents", filter=visible)).filter(count__gt=0)
+
+
+def home(request):
+    listed = _listed(request).select_related("category").only(*CARD_FIELDS)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "newest": listed.order_by("-created", "-id")[:10],
+            "most_read": listed.order_by("-views", "-id")[:10],
+            "categories": _categories(request),
+        },
+    )
+
+
+def document_list(request):
+    return _paged_list(request, _listed(request).order_by("-created", "-id"), "最新文档")
+
+
+def popular(request):
+    return _paged_list(request, _listed(request).order_by("-views", "-id"), "最多阅读")
+
+
+def category(request, slug: str):
+    category = get_object_or_404(Category, slug=slug)
+    documents = _listed(request).filter(category=category).order_by("-created", "-id")
+    return _paged_list(request, documents, category.name, category=category)
+
+
+def about(request):
+    return render(request, "web/about.html")
+
+
+def _paged_list(request, queryset, heading: str, **extra):
+    paginator = Paginator(queryset.select_related("category").only(*CARD_FIELDS), settings.WENKU_LIST_PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= max(1, paginator.num_pages):
+        raise Http404("no such list page")
+    page = paginator.page(int(number))
+    context = {"heading": heading, "page_obj": page, "documents": page.object_list, **extra}
+    return render(request, "web/document_list.html", context)

@@ -1,0 +1,76 @@
+"""The reading page: one page of a document per URL, like the reference page."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from wenku.library.models import Document, Page
+from wenku.library.view_counter import count_view
+from wenku.web.pagination_bar import page_window
+from wenku.web.visitor import COOKIE, COOKIE_AGE, visitor_key
+
+
+def document(request, document_id: int):
+    jump = request.GET.get("page")
+    if jump is not None:
+        return _jump(request, document_id, jump)
+    return _render_page(request, document_id, 1)
+
+
+def document_page(request, document_id: int, number: int):
+    if number == 1:
+        return HttpResponsePermanentRedirect(_openable(request, document_id).get_absolute_url())
+    return _render_page(request, document_id, number)
+
+
+def _openable(request, document_id: int) -> Document:
+    queryset = Document.objects.openable_by(request.user).select_related("uploader", "category")
+    return get_object_or_404(queryset, pk=document_id)
+
+
+def _jump(request, document_id: int, raw: str):
+    """The jump-to-page form: any input lands on a real page (clamped), never an error."""
+    document = _openable(request, document_id)
+    digits = "".join(c for c in raw.strip() if c.isdigit())[:9]
+    number = min(max(int(digits) if digits else 1, 1), document.page_count)
+    return HttpResponseRedirect(document.page_url(number))
+
+
+def _render_page(request, document_id: int, number: int):
+    document = _openable(request, document_id)
+    if not 1 <= number <= document.page_count:
+        raise Http404("no such page")
+    page = Page.objects.filter(document=document, number=number).first()
+    if page is None:
+        raise Http404("no such page")
+    visitor, new_cookie = visitor_key(request)
+    if count_view(document.pk, visitor, timezone.localdate()):
+        document.views += 1
+    context = {
+        "document": document,
+        "page": page,
+        "paragraphs": _paragraphs(document, page),
+        "window": page_window(number, document.page_count),
+        "prev_url": document.page_url(number - 1) if number > 1 else None,
+        "next_url": document.page_url(number + 1) if number < document.page_count else None,
+        "canonical": request.build_absolute_uri(document.page_url(number)),
+        "description": page.text[:120].replace("\n", " "),
+    }
+    response = render(request, "web/read.html", context)
+    if new_cookie:
+        response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+def _paragraphs(document: Document, page: Page) -> list[dict]:
+    """The page's paragraphs with their kind: heading, or a continuation of the previous page's paragraph."""
+    headings = set(document.heading_offsets)
+    result = []
+    offset = page.start
+    for index, text in enumerate(page.text.split("\n")):
+        continued = index == 0 and page.starts_mid_paragraph
+        result.append({"text": text, "heading": offset in headings and not continued, "continued": continued})
+        offset += len(text) + 1
+    return result
