@@ -46,7 +46,7 @@ def test_counts_add_up_over_paragraphs(corpus):
 
 
 def test_the_generated_wide_ranges_match_this_python():
-    if UNICODE_VERSION != unicodedata.unidata_version:
+    if unicodedata.unidata_version != UNICODE_VERSION:
         pytest.skip(f"ranges generated for Unicode {UNICODE_VERSION}, this Python has {unicodedata.unidata_version}")
     spec = importlib.util.spec_from_file_location("gen", REPO / "scripts" / "gen_eaw_ranges.py")
     module = importlib.util.module_from_spec(spec)

@@ -11,10 +11,11 @@ from ninja.renderers import JSONRenderer
 
 from wenku.library.models import Document, Page
 
+
 class _UnicodeJSON(JSONRenderer):
     """Chinese text stays readable in responses (UTF-8, not \\u escapes)."""
 
-    json_dumps_params = {"ensure_ascii": False}  # noqa: RUF012
+    json_dumps_params = {"ensure_ascii": False}
 
 
 api = NinjaAPI(
