@@ -32,6 +32,12 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture
+def reports_dir() -> Path:
+    """The government work reports bundled as the sample library (real documents, always present)."""
+    return REPO / "wenku" / "sample_library" / "gov_work_reports"
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, settings) -> Path:
     """Each test gets its own originals folder inside a fresh data dir."""

@@ -56,10 +56,10 @@ def test_a_bad_value_fails_loudly(monkeypatch):
         config.env_int("X_NUM", 1)
 
 
-def test_wenku_creates_and_migrates_a_new_data_dir(tmp_path, corpus):
+def test_wenku_creates_and_migrates_a_new_data_dir(tmp_path, reports_dir):
     data = tmp_path / "fresh" / "data"
     env = {"WENKU_DATA_DIR": str(data), "PATH": "/usr/bin:/bin", "DATABASE_URL": ""}
-    report = corpus / "official/gov_work_reports/1975.txt"
+    report = reports_dir / "1975.txt"
     wenku = [sys.executable, "-c", "from wenku.cli.main import main; main()"]
     done = subprocess.run([*wenku, "import", "--json", str(report)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -39,8 +39,8 @@ def test_the_reference_page_reading_time():
     assert reading_minutes(0) == 0
 
 
-def test_counts_add_up_over_paragraphs(corpus):
-    text = (corpus / "official/gov_work_reports/2024.txt").read_text(encoding="utf-8")
+def test_counts_add_up_over_paragraphs(reports_dir):
+    text = (reports_dir / "2024.txt").read_text(encoding="utf-8")
     paragraphs = text.split("\n")
     assert count_chars(text) == sum(count_chars(p) for p in paragraphs)
 

@@ -12,8 +12,8 @@ from wenku.library.models import Category, Document, Page
 from wenku.text.counting import count_chars
 
 
-def test_a_report_imports_with_its_text_exactly(corpus, import_one, data_dir):
-    path = corpus / "official/gov_work_reports/2024.txt"
+def test_a_report_imports_with_its_text_exactly(reports_dir, import_one, data_dir):
+    path = reports_dir / "2024.txt"
     result = import_one(path, category="政府工作报告")
     assert result.status == "imported"
     assert result.title == "2024年中华人民共和国国务院政府工作报告"
@@ -27,8 +27,8 @@ def test_a_report_imports_with_its_text_exactly(corpus, import_one, data_dir):
     assert (data_dir / document.original_file).read_bytes() == path.read_bytes()
 
 
-def test_the_same_bytes_twice_make_one_document(corpus, import_one, tmp_path):
-    original = corpus / "official/gov_work_reports/1975.txt"
+def test_the_same_bytes_twice_make_one_document(reports_dir, import_one, tmp_path):
+    original = reports_dir / "1975.txt"
     copy = tmp_path / "renamed copy.txt"
     shutil.copy(original, copy)
     first = import_one(original)
@@ -38,10 +38,10 @@ def test_the_same_bytes_twice_make_one_document(corpus, import_one, tmp_path):
     assert Document.objects.count() == 1
 
 
-def test_jsonl_records_become_documents(corpus, db):
+def test_jsonl_records_become_documents(reports_dir, db):
     from wenku.ingest.importer import import_file
 
-    path = corpus / "official/npc_resolutions_on_gov_work_reports.jsonl"
+    path = reports_dir.parent / "npc_resolutions_on_gov_work_reports.jsonl"
     results = import_file(path)
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [r.status for r in results] == ["imported"] * len(records)
@@ -53,11 +53,11 @@ def test_jsonl_records_become_documents(corpus, db):
     assert {r.status for r in import_file(path)} == {"duplicate"}
 
 
-def test_the_cli_prints_json_lines_and_a_summary(corpus, tmp_path, capsys, db):
+def test_the_cli_prints_json_lines_and_a_summary(reports_dir, tmp_path, capsys, db):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
-    shutil.copy(corpus / "official/gov_work_reports/1975.txt", folder / "1975.txt")
-    shutil.copy(corpus / "official/gov_work_reports/1978.txt", folder / "sub" / "1978.txt")
+    shutil.copy(reports_dir / "1975.txt", folder / "1975.txt")
+    shutil.copy(reports_dir / "1978.txt", folder / "sub" / "1978.txt")
     call_command("wenku_import", str(folder), "--json", "--category", "报告")
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]

@@ -12,10 +12,10 @@ from wenku.library.models import Document, Status, Visibility
 
 
 @pytest.fixture
-def reports(corpus, db):
+def reports(reports_dir, db):
     from wenku.ingest.importer import ImportOptions, import_paths
 
-    paths = [corpus / f"official/gov_work_reports/{year}.txt" for year in (1975, 2023, 2024)]
+    paths = [reports_dir / f"{year}.txt" for year in (1975, 2023, 2024)]
     results = import_paths(paths, ImportOptions(category="政府工作报告"))
     return [Document.objects.get(pk=r.id) for r in results]
 

@@ -14,10 +14,10 @@ from wenku.library.view_counter import count_view, forget_recent
 
 
 @pytest.fixture
-def report(corpus, transactional_db):
+def report(reports_dir, transactional_db):
     from wenku.ingest.importer import import_file
 
-    (result,) = import_file(corpus / "official/gov_work_reports/1978.txt")
+    (result,) = import_file(reports_dir / "1978.txt")
     return Document.objects.get(pk=result.id)
 
 
