@@ -135,6 +135,7 @@ def _import_chunk(
     ]
     existing = dict(Document.objects.filter(sha256__in=[s for s in shas if s]).values_list("sha256", "id"))
     titles = dict(Document.objects.filter(id__in=existing.values()).values_list("id", "title"))
+    category = _category(options.category)
     results: list[ImportResult | None] = []
     pending: list[tuple[int, Document, list]] = []
     for entry, sha in zip(entries, shas, strict=True):
@@ -144,7 +145,7 @@ def _import_chunk(
             doc_id = existing[sha]
             results.append(ImportResult(source.display_path, "duplicate", id=doc_id, title=titles.get(doc_id)))
         else:
-            prepared = _prepare(entry, sha, source, options)
+            prepared = _prepare(entry, sha, source, options, category)
             if isinstance(prepared, ImportResult):
                 results.append(prepared)
             else:
@@ -161,7 +162,7 @@ def _import_chunk(
     return [r for r in results if r is not None]
 
 
-def _prepare(entry: Extracted, sha: str, source: _Source, options: ImportOptions):
+def _prepare(entry: Extracted, sha: str, source: _Source, options: ImportOptions, category: Category | None):
     """An unsaved Document and its pages, or a failed ImportResult."""
     text_length = sum(len(p) for p in entry.paragraphs) + max(0, len(entry.paragraphs) - 1)
     if text_length > settings.WENKU_MAX_TEXT_CHARS:
@@ -182,7 +183,7 @@ def _prepare(entry: Extracted, sha: str, source: _Source, options: ImportOptions
     document = Document(
         title=title,
         description=options.description,
-        category=_category(options.category),
+        category=category,
         uploader_id=options.uploader_id,
         source_format=source.fmt,
         original_name=source.name[:255],

@@ -6,8 +6,9 @@ import io
 import re
 from pathlib import PurePath
 
+from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
+from wenku.ingest.extracted import Extracted, ParagraphBuilder
 from wenku.ingest.zipsafety import open_checked_zip
 
 _HEADING_STYLE = re.compile(r"^(heading|标题|title)\s*\d*$", re.I)
@@ -29,25 +30,34 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         builder.add(text, heading=heading)
         if heading and first_heading is None and text.strip():
             first_heading = text.strip()
-    title = clean_title(document.core_properties.title) or first_heading
+    title = useful_title(document.core_properties.title) or first_heading
     if title is None and builder.paragraphs and len(builder.paragraphs[0]) <= 80:
         title = builder.paragraphs[0]
     return [builder.build(title or PurePath(name).stem)]
 
 
-def _blocks(document):
-    """(text, is_heading) for paragraphs and table cells, in body order."""
+def _blocks(container, depth: int = 0):
+    """(text, is_heading) for paragraphs and table cells, in body order, tables nested in cells included.
+
+    A merged cell is one cell: python-docx returns it once per grid column or row it spans, we take it once.
+    """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for item in document.iter_inner_content():
+    for item in container.iter_inner_content():
         if isinstance(item, Paragraph):
             yield item.text, _is_heading(item)
-        elif isinstance(item, Table):
+        elif isinstance(item, Table) and depth < _MAX_TABLE_DEPTH:
+            seen = set()
             for row in item.rows:
                 for cell in row.cells:
-                    for paragraph in cell.paragraphs:
-                        yield paragraph.text, False
+                    if cell._tc in seen:
+                        continue
+                    seen.add(cell._tc)  # the element itself: kept alive, so the same proxy object
+                    yield from _blocks(cell, depth + 1)
+
+
+_MAX_TABLE_DEPTH = 20
 
 
 def _is_heading(paragraph) -> bool:

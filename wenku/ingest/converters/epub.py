@@ -7,8 +7,9 @@ import warnings
 from pathlib import PurePath
 
 from wenku.ingest.converters._html_text import collect_blocks, parse_html
+from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
+from wenku.ingest.extracted import Extracted, ParagraphBuilder
 from wenku.ingest.zipsafety import open_checked_zip
 
 
@@ -25,13 +26,13 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     builder = ParagraphBuilder()
     for item_id, _linear in book.spine:
         item = book.get_item_with_id(item_id)
-        if item is None or item.get_type() != ITEM_DOCUMENT:
-            continue
+        if item is None or item.get_type() != ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
+            continue  # the EPUB 3 navigation document is the table of contents, not text of the book
         content = item.get_content()
         if content.strip():
             body = parse_html(content).find("body")
             if body is not None:
                 collect_blocks(body, builder)
     titles = book.get_metadata("DC", "title")
-    title = clean_title(titles[0][0]) if titles else None
+    title = useful_title(titles[0][0]) if titles else None
     return [builder.build(title or PurePath(name).stem)]
