@@ -160,3 +160,12 @@ def test_the_openapi_docs_exist(client, db):
 def test_about_names_the_sample_library_source(client, db):
     html = text_of(client.get("/about/"))
     assert "zh.wikisource.org" in html and "政府工作报告" in html
+
+
+def test_a_first_line_that_is_the_title_is_not_shown_twice(client, reports):
+    document = reports[2]
+    html = text_of(client.get(f"/d/{document.pk}/"))
+    body = html[html.index('<div class="reader-body">') :]
+    assert document.title not in body
+    assert f'<h1 class="doc-heading">{document.title}<span' in html
+    assert "<p>政府工作报告</p>" in html  # the next line is there

@@ -65,12 +65,16 @@ def _render_page(request, document_id: int, number: int):
 
 
 def _paragraphs(document: Document, page: Page) -> list[dict]:
-    """The page's paragraphs with their kind: heading, or a continuation of the previous page's paragraph."""
+    """The page's paragraphs with their kind: heading, or a continuation of the previous page's paragraph.
+
+    A first line that is the title itself is not shown again under the page's title heading.
+    """
     headings = set(document.heading_offsets)
     result = []
     offset = page.start
     for index, text in enumerate(page.text.split("\n")):
         continued = index == 0 and page.starts_mid_paragraph
-        result.append({"text": text, "heading": offset in headings and not continued, "continued": continued})
+        if not (offset == 0 and text == document.title):
+            result.append({"text": text, "heading": offset in headings and not continued, "continued": continued})
         offset += len(text) + 1
     return result
