@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "wenku.library",
+    "wenku.search",
     "wenku.web",
     "wenku.cli",
 ]
@@ -84,6 +85,7 @@ WENKU_MAX_FILE_MB = config.env_int("WENKU_MAX_FILE_MB", 100, minimum=1)
 WENKU_MAX_TEXT_CHARS = config.env_int("WENKU_MAX_TEXT_CHARS", 20_000_000, minimum=1000)
 WENKU_ORIGINALS_DIR = DATA_DIR / "originals"
 WENKU_LIST_PAGE_SIZE = 20
+WENKU_SEARCH_BACKEND = config.env_str("WENKU_SEARCH_BACKEND", "auto")  # auto | tantivy | postgres
 
 LOGGING = {
     "version": 1,

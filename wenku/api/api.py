@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Path, Schema
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from wenku.library.models import Document, Page
+from wenku.search.service import QueryError, record_query, search
 
 
 class _UnicodeJSON(JSONRenderer):
@@ -82,3 +83,53 @@ def get_page(request, document_id: DocumentId, number: PageNumber):
         text=page.text,
         url=request.build_absolute_uri(document.page_url(page.number)),
     )
+
+
+class SearchHitOut(Schema):
+    id: int
+    title: str
+    page: int
+    pages: list[int]
+    snippet: str
+    score: float
+
+
+class SearchOut(Schema):
+    total: int
+    hits: list[SearchHitOut]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.get("/search", response={200: SearchOut, 400: ErrorOut}, summary="Full-text search, one hit per document")
+def search_documents(
+    request,
+    q: Annotated[str, Query(max_length=10_000)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    size: Annotated[int, Query(ge=1, le=50)] = 10,
+):
+    """Words are AND-ed, "exact phrase", -exclude, OR. `page` of each hit is its best page, `pages` all
+    matching pages; `snippet` is HTML with the matched terms in <mark>."""
+    try:
+        results = search(q, request.user, page=page, size=size)
+    except QueryError as exc:
+        return Status(400, {"detail": str(exc)})
+    if page == 1:
+        record_query(q, results.total)
+    body = {
+        "total": results.total,
+        "hits": [
+            {
+                "id": hit.document.pk,
+                "title": hit.document.title,
+                "page": hit.page,
+                "pages": hit.pages,
+                "snippet": str(hit.snippet),
+                "score": hit.score,
+            }
+            for hit in results.hits
+        ],
+    }
+    return Status(200, body)

@@ -9,6 +9,9 @@ import sys
 ALIASES = {
     "import": "wenku_import",
     "serve": "wenku_serve",
+    "search": "wenku_search",
+    "reindex": "wenku_reindex",
+    "dict": "wenku_dict",
 }
 NO_AUTO_MIGRATE = {"migrate", "makemigrations", "help", "--help", "-h", "version", "--version", "check"}
 

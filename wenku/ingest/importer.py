@@ -20,7 +20,7 @@ from wenku.ingest import converters
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, clean_title
 from wenku.ingest.originals import relative_to_data_dir, store_original
-from wenku.library.models import Category, Document, Page, Status, Visibility
+from wenku.library.models import Category, Document, DocumentChange, Page, Status, Visibility
 from wenku.text.counting import count_chars
 from wenku.text.pagination import paginate
 
@@ -221,6 +221,7 @@ def _insert(documents: list[Document], page_lists: list[list]) -> None:
     for document in documents:
         document.pk = None
     Document.objects.bulk_create(documents)
+    DocumentChange.objects.bulk_create(DocumentChange(document_id=document.pk) for document in documents)
     Page.objects.bulk_create(
         (
             Page(

@@ -5,3 +5,6 @@ class LibraryConfig(AppConfig):
     name = "wenku.library"
     label = "library"
     verbose_name = "文库"
+
+    def ready(self) -> None:
+        from wenku.library import signals  # noqa: F401  (connects the outbox handlers)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,6 +96,12 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        """Saving records a DocumentChange in the same transaction, so the search index cannot miss it."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            DocumentChange.objects.create(document_id=self.pk)
+
     @property
     def reading_minutes(self) -> int:
         return reading_minutes(self.chars, settings.WENKU_READING_CHARS_PER_MINUTE)
@@ -149,3 +155,15 @@ class ViewMark(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "visitor", "day"], name="viewmark_once_per_day")]
         indexes = [models.Index(fields=["day"], name="viewmark_day")]
+
+
+class DocumentChange(models.Model):
+    """The outbox: a document was added, changed or deleted. Written in the same transaction as the change;
+    the search index applies and then removes these rows, so a crash between the two commits is repaired later.
+    Not a foreign key: the row must outlive a deleted document."""
+
+    document_id = models.BigIntegerField(db_index=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]

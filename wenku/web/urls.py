@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from wenku.web.converters import IdConverter
-from wenku.web.views import browse, read, seo
+from wenku.web.views import browse, read, search, seo
 
 app_name = "web"
 register_converter(IdConverter, "id")
@@ -14,5 +14,7 @@ urlpatterns = [
     path("about/", browse.about, name="about"),
     path("d/<id:document_id>/", read.document, name="document"),
     path("d/<id:document_id>/<id:number>/", read.document_page, name="document_page"),
+    path("search/", search.search_page, name="search"),
+    path("search/stats/", search.search_stats, name="search_stats"),
     path("robots.txt", seo.robots_txt, name="robots"),
 ]

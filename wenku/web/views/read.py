@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from wenku.library.models import Document, Page
 from wenku.library.view_counter import count_view
+from wenku.search.query import QueryError, parse_query
+from wenku.search.related import related_documents
+from wenku.search.snippets import highlight
 from wenku.web.pagination_bar import page_window
 from wenku.web.visitor import COOKIE, COOKIE_AGE, visitor_key
 
@@ -48,10 +51,13 @@ def _render_page(request, document_id: int, number: int):
     visitor, new_cookie = visitor_key(request)
     if count_view(document.pk, visitor, timezone.localdate()):
         document.views += 1
+    highlight_runs = _highlight_runs(request.GET.get("hl", ""))
     context = {
         "document": document,
         "page": page,
-        "paragraphs": _paragraphs(document, page),
+        "paragraphs": _paragraphs(document, page, highlight_runs),
+        "highlight": request.GET.get("hl", "") if highlight_runs else "",
+        "related": related_documents(document, request.user),
         "window": page_window(number, document.page_count),
         "prev_url": document.page_url(number - 1) if number > 1 else None,
         "next_url": document.page_url(number + 1) if number < document.page_count else None,
@@ -64,7 +70,17 @@ def _render_page(request, document_id: int, number: int):
     return response
 
 
-def _paragraphs(document: Document, page: Page) -> list[dict]:
+def _highlight_runs(raw: str) -> list[str]:
+    """The runs to mark when arriving from a search result (?hl=the query); bad queries mark nothing."""
+    if not raw:
+        return []
+    try:
+        return parse_query(raw).highlight_runs()
+    except QueryError:
+        return []
+
+
+def _paragraphs(document: Document, page: Page, highlight_runs: list[str]) -> list[dict]:
     """The page's paragraphs with their kind: heading, or a continuation of the previous page's paragraph.
 
     A first line that is the title itself is not shown again under the page's title heading.
@@ -75,6 +91,7 @@ def _paragraphs(document: Document, page: Page) -> list[dict]:
     for index, text in enumerate(page.text.split("\n")):
         continued = index == 0 and page.starts_mid_paragraph
         if not (offset == 0 and text == document.title):
-            result.append({"text": text, "heading": offset in headings and not continued, "continued": continued})
+            shown = highlight(text, highlight_runs) if highlight_runs else text
+            result.append({"text": shown, "heading": offset in headings and not continued, "continued": continued})
         offset += len(text) + 1
     return result

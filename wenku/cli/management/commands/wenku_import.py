@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from wenku.ingest.importer import ImportOptions, ImportResult, import_file, iter_files
+from wenku.search.indexing import apply_pending
 
 
 class Command(BaseCommand):
@@ -47,10 +48,13 @@ class Command(BaseCommand):
                 for result in import_file(path, options):
                     report(result)
                 advance(path.name)
+        indexed_started = time.perf_counter()
+        indexed = apply_pending()
+        index_seconds = time.perf_counter() - indexed_started
         seconds = time.perf_counter() - started
         summary = (
             f"{tally['imported']} imported, {tally['duplicate']} duplicate, {tally['failed']} failed; "
-            f"{chars:,} 字 in {seconds:.1f} s"
+            f"{chars:,} 字 in {seconds:.1f} s (search index: {indexed} documents, {index_seconds:.1f} s)"
         )
         (sys.stderr if json else self.stdout).write(summary + "\n")
         if tally["failed"]:

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from wenku.search.indexing import apply_pending
+
 SAMPLE_LIBRARY = Path(__file__).resolve().parents[3] / "sample_library"
 SAMPLE_CATEGORIES = {
     "gov_work_reports": "政府工作报告",
@@ -36,6 +38,9 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if demo:
             self.import_sample_library()
+        applied = apply_pending()  # repairs what a crash between database and index commits left behind
+        if applied:
+            self.stdout.write(f"Search index: {applied} documents brought up to date.")
         connections.close_all()  # workers fork from this process; they open their own connections
         workers = workers or max(2, 2 * (os.cpu_count() or 1))
         self.stdout.write(f"Wenku at http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")

@@ -1,0 +1,102 @@
+"""Keep the index in step with the library through the outbox (library.DocumentChange).
+
+Changes are applied idempotently (an upsert replaces, a delete of a missing document is harmless) and only then
+removed from the outbox, so a crash at any point leaves work that the next apply redoes. A changed analyzer or
+schema version rebuilds the whole index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from wenku.library.models import Document, DocumentChange, Page
+from wenku.search.backends.base import IndexDocument
+from wenku.search.registry import get_backend
+
+log = logging.getLogger(__name__)
+BATCH = 500
+
+
+def searchable_documents():
+    """Documents that belong in the index: those anyone may find."""
+    return Document.objects.listed_for(None)
+
+
+def apply_pending(limit: int = 100_000) -> int:
+    """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed."""
+    backend = get_backend()
+    if backend.needs_rebuild():
+        return rebuild()
+    done = 0
+    while done < limit:
+        changes = list(DocumentChange.objects.order_by("id").values_list("id", "document_id")[:BATCH])
+        if not changes:
+            break
+        document_ids = sorted({document_id for _, document_id in changes})
+        found = _index_documents(document_ids)
+        backend.upsert(found)
+        backend.delete(sorted(set(document_ids) - {d.id for d in found}))
+        backend.commit()
+        DocumentChange.objects.filter(id__in=[change_id for change_id, _ in changes]).delete()
+        done += len(document_ids)
+    return done
+
+
+def has_pending() -> bool:
+    return DocumentChange.objects.exists()
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Index every searchable document from scratch."""
+    backend = get_backend()
+    latest = DocumentChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    backend.clear()
+    ids = list(searchable_documents().order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), BATCH):
+        backend.upsert(_index_documents(ids[start : start + BATCH]))
+        backend.commit()
+        if progress:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    backend.mark_built()
+    DocumentChange.objects.filter(id__lte=latest).delete()
+    return len(ids)
+
+
+def reindex_documents(document_ids: Iterable[int]) -> None:
+    """Queue documents for re-indexing (e.g. after a dictionary change)."""
+    with transaction.atomic():
+        DocumentChange.objects.bulk_create(DocumentChange(document_id=i) for i in document_ids)
+
+
+def _index_documents(document_ids: list[int]) -> list[IndexDocument]:
+    from wenku.search.dictionary import load_site_words
+
+    load_site_words()
+    documents = {
+        d.pk: d
+        for d in searchable_documents()
+        .filter(pk__in=document_ids)
+        .only("id", "title", "created", "category_id", "source_format", "uploader_id")
+    }
+    pages: dict[int, list[str]] = {pk: [] for pk in documents}
+    for document_id, text in (
+        Page.objects.filter(document_id__in=documents)
+        .order_by("document_id", "number")
+        .values_list("document_id", "text")
+    ):
+        pages[document_id].append(text)
+    return [
+        IndexDocument(
+            id=d.pk,
+            title=d.title,
+            pages=pages[d.pk],
+            created=d.created,
+            category_id=d.category_id,
+            source_format=d.source_format,
+            uploader_id=d.uploader_id,
+        )
+        for d in documents.values()
+    ]

@@ -1,0 +1,38 @@
+"""相关文档: documents that share the most distinctive words of a document's title."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+
+from wenku.library.models import Document
+from wenku.search.backends.base import Filters
+from wenku.search.query import ParsedQuery, Term
+from wenku.search.registry import get_backend
+from wenku.text.analysis import grams_of, normalize, words_of
+
+log = logging.getLogger(__name__)
+_STOP = {"中华人民共和国", "关于", "我们", "工作", "报告", "的", "和", "在"}
+
+
+def related_documents(document: Document, user, limit: int = 5) -> list[Document]:
+    """Up to ``limit`` visible documents related to ``document`` (best first); empty if search is unavailable.
+
+    The candidate ids are cached for a while: every reading page shows them, and they change slowly."""
+    ids = cache.get_or_set(f"wenku:related:{document.pk}", lambda: _related_ids(document, limit * 3), 600)
+    found = {d.pk: d for d in Document.objects.listed_for(user).filter(pk__in=ids).only("id", "title", "chars")}
+    return [found[i] for i in ids if i in found][:limit]
+
+
+def _related_ids(document: Document, limit: int) -> list[int]:
+    words = [w for w in dict.fromkeys(words_of(normalize(document.title))) if len(w) >= 2 and w not in _STOP][:8]
+    if not words:
+        return []
+    query = ParsedQuery(groups=[[Term(text=w, grams=tuple(grams_of(w)), runs=(w,)) for w in words]])
+    try:
+        hits = get_backend().search(query, Filters(), "relevance", 0, limit).hits
+    except Exception as exc:  # the reading page must never fail because of the index
+        log.warning("related documents unavailable: %s", exc)
+        return []
+    return [h.document_id for h in hits if h.document_id != document.pk]

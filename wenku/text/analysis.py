@@ -1,0 +1,120 @@
+"""The one analyzer for indexing and querying: matching normalisation and the tokens both sides use.
+
+Normalisation is for matching only and keeps every character's position (one character in, one out), so offsets
+found in normalised text are offsets in the displayed text too: full-width ASCII folded to half width, ASCII
+lowercased, the ideographic space made a space, traditional characters made simplified (character by character,
+so that a substring folds the same way alone as inside its document).
+
+Tokens, as space-joined strings for a whitespace tokenizer:
+- ``grams``: for each run of Han characters its character bigrams (a one-character run gives the character), and
+  each run of other letters/digits as one word; a ``|`` marks a gap between runs. Any run of ≥ 2 Han characters
+  that occurs in a text is a phrase of consecutive bigrams in its stream, so a phrase query never misses.
+- ``chars``: every Han character, for one-character queries.
+- ``words``: rjieba search-mode words, for relevance.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+ANALYZER_VERSION = 1
+SEPARATOR = "|"
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U000323af"
+_RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<word>[^\\W_{HAN}]+)")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+@cache
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
+    table[0x3000] = " "
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp + 32)
+        table[cp + 0xFEE0] = chr(cp + 32)
+    t2s = json.loads((Path(__file__).with_name("_t2s_chars.json")).read_text(encoding="utf-8"))
+    table.update({ord(t): s for t, s in t2s.items()})
+    return table
+
+
+def normalize(text: str) -> str:
+    """Fold ``text`` for matching; ``len(normalize(t)) == len(t)`` always."""
+    return text.translate(_fold_table())
+
+
+@dataclass(frozen=True)
+class Tokens:
+    grams: str
+    chars: str
+    words: str
+
+
+def grams_of(normalized: str) -> list[str]:
+    """The grams stream of already-normalised text."""
+    grams: list[str] = []
+    previous_end = -1
+    for match in _RUN.finditer(normalized):
+        if grams and match.start() != previous_end:
+            grams.append(SEPARATOR)
+        run = match.group()
+        if match.lastgroup == "han" and len(run) > 1:
+            grams.extend([run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            grams.append(run)
+        previous_end = match.end()
+    return grams
+
+
+def index_tokens(text: str, with_words: bool = True) -> Tokens:
+    normalized = normalize(text)
+    return Tokens(
+        grams=" ".join(grams_of(normalized)),
+        chars=" ".join(_HAN_CHAR.findall(normalized)),
+        words=" ".join(words_of(normalized)) if with_words else "",
+    )
+
+
+def words_of(normalized: str) -> list[str]:
+    import rjieba
+
+    return [w for w in rjieba.cut_for_search(normalized) if _RUN.fullmatch(w)]
+
+
+def add_words(words: list[str]) -> None:
+    """Extra words for segmentation (the site dictionary), in this process."""
+    import rjieba
+
+    for word in words:
+        rjieba.add_word(normalize(word), None, None)
+
+
+def runs_of(text: str) -> list[str]:
+    """The normalised runs (Han, or other letters/digits) of a piece of text."""
+    return [m.group() for m in _RUN.finditer(normalize(text))]
+
+
+def is_single_han(token: str) -> bool:
+    return len(token) == 1 and bool(_HAN_CHAR.match(token))
+
+
+def find_runs(text: str, runs: list[str]) -> list[tuple[int, int]]:
+    """Spans of every occurrence of the given normalised runs in ``text`` (merged, in order)."""
+    normalized = normalize(text)
+    spans = []
+    for run in {r for r in runs if r}:
+        start = normalized.find(run)
+        while start != -1:
+            spans.append((start, start + len(run)))
+            start = normalized.find(run, start + len(run))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

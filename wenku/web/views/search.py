@@ -1,0 +1,89 @@
+"""The search page, and the staff page of query statistics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Sum
+from django.shortcuts import render
+from django.utils import timezone
+
+from wenku.library.models import Category
+from wenku.search.backends.base import Filters
+from wenku.search.models import QueryStat
+from wenku.search.service import SORTS, QueryError, record_query, search
+
+FORMATS = {
+    "txt": "TXT",
+    "md": "Markdown",
+    "html": "HTML",
+    "docx": "Word",
+    "pdf": "PDF",
+    "epub": "EPUB",
+    "jsonl": "JSONL",
+}
+
+
+def search_page(request):
+    raw = request.GET.get("q", "")
+    filters, chosen = _filters(request)
+    sort = request.GET.get("sort", "relevance")
+    page = _positive_int(request.GET.get("page"), 1)
+    context = {
+        "q": raw,
+        "sorts": SORTS,
+        "sort": sort if sort in SORTS else "relevance",
+        "formats": FORMATS,
+        "categories": Category.objects.all(),
+        "chosen": chosen,
+    }
+    if raw.strip():
+        try:
+            results = search(raw, request.user, filters, sort, page)
+        except QueryError as exc:
+            context["error"] = str(exc)
+        else:
+            context["results"] = results
+            if page == 1:
+                record_query(raw, results.total)
+    return render(request, "web/search.html", context)
+
+
+def _filters(request) -> tuple[Filters, dict]:
+    get = request.GET
+    chosen = {key: get.get(key, "") for key in ("category", "format", "from", "to")}
+    category = _positive_int(chosen["category"], None)
+    tz = timezone.get_current_timezone()
+    return (
+        Filters(
+            category_id=category,
+            source_format=chosen["format"] if chosen["format"] in FORMATS else None,
+            created_from=_date(chosen["from"], tz),
+            created_to=_date(chosen["to"], tz, next_day=True),
+        ),
+        chosen,
+    )
+
+
+def _positive_int(raw, default):
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 10**9 else default
+
+
+def _date(raw: str, tz, next_day: bool = False):
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d")
+    except (TypeError, ValueError):
+        return None
+    if next_day:
+        day += timedelta(days=1)
+    return day.replace(tzinfo=tz)
+
+
+@staff_member_required
+def search_stats(request):
+    since = timezone.localdate() - timedelta(days=30)
+    recent = QueryStat.objects.filter(day__gte=since).values("query")
+    top = recent.annotate(total=Sum("count")).order_by("-total")[:50]
+    zero = recent.filter(results=0).annotate(total=Sum("count")).order_by("-total")[:50]
+    return render(request, "web/search_stats.html", {"top": top, "zero": zero, "since": since})
