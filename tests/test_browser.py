@@ -218,3 +218,25 @@ def test_reading_a_document_in_chromium(live_server, library):
     # Back in plain Django: two contexts are two visitors, each counted once.
     document.refresh_from_db()
     assert document.views == views + 2
+
+
+def test_search_then_open_a_result_with_the_terms_marked(live_server, library):
+    report = library[2024]
+    phrase = "新质生产力"
+    expected_page = next(p.number for p in report.pages.order_by("number") if phrase in p.text)
+    with chromium() as browser:
+        page = browser.new_page(**DESKTOP)
+        page.goto(live_server.url + "/")
+        page.fill(".header-search input[name=q]", phrase)
+        page.press(".header-search input[name=q]", "Enter")
+        page.wait_for_url(re.compile(r"/search/\?q="))
+        assert "找到" in page.inner_text(".search-total")
+        result = page.locator(".result", has_text=report.title).first
+        assert result.locator("mark").first.inner_text() == phrase
+        result.locator("a.doc-title").click()
+        page.wait_for_load_state()
+        assert f"(第{expected_page}/{report.page_count}页)" in page.inner_text("h1")
+        marks = page.locator(".reader-body mark")
+        assert marks.count() >= 1 and marks.first.inner_text() == phrase
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "search-result-page.png"))

@@ -187,3 +187,14 @@ def test_the_site_dictionary_reindexes_affected_documents(library, capsys):
 def test_both_databases_use_their_own_backend(db):
     expected = "postgres" if connection.vendor == "postgresql" else "tantivy"
     assert get_backend().name == expected
+
+
+def test_staff_add_a_dictionary_word_in_the_admin(client, library, django_user_model):
+    admin = django_user_model.objects.create_superuser("boss", password="x-long-password-1")
+    client.force_login(admin)
+    response = client.post("/admin/search/siteword/add/", {"word": "两个维护"}, follow=True)
+    assert response.status_code == 200
+    from wenku.search.models import SiteWord
+
+    assert SiteWord.objects.filter(word="两个维护").exists()
+    assert "已加入词典" in response.content.decode()
