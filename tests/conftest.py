@@ -45,6 +45,7 @@ def data_dir(tmp_path, settings) -> Path:
     directory.mkdir()
     settings.DATA_DIR = directory
     settings.WENKU_ORIGINALS_DIR = directory / "originals"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; never in production
     return directory
 
 
