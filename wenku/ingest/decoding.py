@@ -8,6 +8,7 @@ so when both decode strictly the one whose characters look like real Chinese win
 from __future__ import annotations
 
 import codecs
+import re
 from functools import cache
 
 _BOMS = (
@@ -19,6 +20,8 @@ _BOMS = (
 )
 _GB_FAMILY = {"gb2312", "gbk", "cp936", "gb18030", "hz", "euc_cn", "euccn"}
 _SAMPLE_CHARS = 4000
+# Control characters that no text file holds in quantity (tab, line breaks and form feed excepted).
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 class UndecodableText(ValueError):
@@ -26,13 +29,29 @@ class UndecodableText(ValueError):
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) for ``data``; raises UndecodableText when nothing fits."""
+    """(text, encoding name) for ``data``; raises UndecodableText when nothing fits, or when what fits is full of
+    control characters (binary data that happens to decode, such as ASCII-range binary as UTF-8)."""
+    text, encoding = _decode(data)
+    sample = text[:_SAMPLE_CHARS]
+    controls = len(_BINARY_CONTROL.findall(sample))
+    if controls > 8 and controls > 0.05 * len(sample):
+        raise UndecodableText("binary data, not text (full of control characters)")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise UndecodableText(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -48,6 +67,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if candidates:
         return max(candidates, key=lambda c: (_plausibility(c[0]), c[1] == "gb18030"))
     return _detect(data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The UTF-16 codec when the bytes look like mostly-ASCII UTF-16 without a BOM (every other byte zero)."""
+    sample = data[: 2 * _SAMPLE_CHARS]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    odd_zeros, even_zeros = sample[1::2].count(0), sample[0::2].count(0)
+    half = len(sample) // 2
+    if odd_zeros > 0.6 * half and even_zeros < 0.05 * half:
+        return "utf-16-le"
+    if even_zeros > 0.6 * half and odd_zeros < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _detect(data: bytes) -> tuple[str, str]:

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 # C0/C1 control characters other than tab cannot be shown and PostgreSQL rejects NUL; they are never text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\u2028\u2029]")  # a form feed (page break) ends a paragraph too
 TITLE_MAX = 300
 
 
@@ -29,8 +30,8 @@ class ParagraphBuilder:
         self.headings: set[int] = set()
 
     def add(self, text: str, heading: bool = False) -> None:
-        for line in text.splitlines():
-            line = _CONTROL.sub("", line).strip()
+        for line in _LINE_BREAK.split(_CONTROL.sub("", text)):
+            line = line.strip()
             if line:
                 if heading:
                     self.headings.add(len(self.paragraphs))

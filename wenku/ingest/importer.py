@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.text import slugify
 
 from wenku.ingest import converters
@@ -207,10 +207,14 @@ def _save(pending: list[tuple[int, Document, list]], source: _Source) -> list[tu
     try:
         with transaction.atomic():
             _insert([doc for _, doc, _ in pending], [pages for _, _, pages in pending])
-    except IntegrityError:
-        if len(pending) == 1:
-            return [(pending[0][0], _lost_race(pending[0][1], source))]
-        return [saved for item in pending for saved in _save([item], source)]
+    except DatabaseError as exc:
+        if len(pending) > 1:  # find the one document the database refused; store the others
+            return [saved for item in pending for saved in _save([item], source)]
+        index, document, _ = pending[0]
+        if isinstance(exc, IntegrityError):
+            return [(index, _lost_race(document, source))]
+        reason = f"the database refused the document: {type(exc).__name__}: {exc}"[:300]
+        return [(index, ImportResult(source.display_path, "failed", reason=reason))]
     return [
         (index, ImportResult(source.display_path, "imported", doc.pk, doc.title, doc.chars, doc.page_count))
         for index, doc, _ in pending
@@ -256,7 +260,7 @@ def _read_checked(path: Path) -> bytes:
         raise ImportRefused("not a regular file")
     limit = settings.WENKU_MAX_FILE_MB * 1024 * 1024
     if size > limit:
-        raise ImportRefused(f"file too large: {size // (1024 * 1024)} MB (limit {settings.WENKU_MAX_FILE_MB} MB)")
+        raise ImportRefused(f"file too large: {size / (1024 * 1024):.1f} MB (limit {settings.WENKU_MAX_FILE_MB} MB)")
     try:
         return path.read_bytes()
     except OSError as exc:

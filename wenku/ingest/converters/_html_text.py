@@ -50,6 +50,7 @@ HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 SKIPPED_TAGS = frozenset(
     ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas", "head"]
 )
+_MAX_DEPTH = 2048  # libxml2's nesting limit for a "huge" tree
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_\-]+)""", re.I)
 
 
@@ -75,10 +76,17 @@ def parse_html(data: bytes) -> html.HtmlElement:
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():
         raise ImportRefused("empty HTML document")
+    parser = html.HTMLParser(huge_tree=True)  # libxml2 otherwise silently drops everything below depth 256
     try:
-        return html.document_fromstring(text)
+        tree = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ImportRefused(f"cannot parse the HTML: {exc}") from None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT":  # the parser stopped: the rest of the text would be lost
+            if "depth" in error.message.lower():
+                raise ImportRefused(f"the HTML is nested too deeply to read (more than {_MAX_DEPTH} levels)")
+            raise ImportRefused(f"the HTML is beyond the parser's limits: {error.message.strip()}")
+    return tree
 
 
 def element_text(element: html.HtmlElement) -> str:
@@ -86,7 +94,7 @@ def element_text(element: html.HtmlElement) -> str:
 
 
 def collect_blocks(root: html.HtmlElement, builder: ParagraphBuilder) -> None:
-    """Append the paragraphs under ``root`` to ``builder``."""
+    """Append the paragraphs under ``root`` to ``builder`` (walking the tree without recursion: any depth)."""
     buffer: list[str] = []
     heading_depth = 0
 
@@ -95,32 +103,30 @@ def collect_blocks(root: html.HtmlElement, builder: ParagraphBuilder) -> None:
             builder.add("".join(buffer), heading=heading_depth > 0)
             buffer.clear()
 
-    def walk(element: html.HtmlElement) -> None:
-        nonlocal heading_depth
+    stack: list[tuple[html.HtmlElement, bool]] = [(root, False)]
+    while stack:
+        element, leaving = stack.pop()
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in SKIPPED_TAGS or not tag:
-            if element.tail:
+        if leaving:
+            if tag in BLOCK_TAGS:
+                flush()
+            if tag in HEADING_TAGS:
+                heading_depth -= 1
+            if element.tail and element is not root:
                 buffer.append(_squash(element.tail))
-            return
-        block = tag in BLOCK_TAGS
-        if block:
+            continue
+        if tag in SKIPPED_TAGS or not tag:
+            if element.tail and element is not root:
+                buffer.append(_squash(element.tail))
+            continue
+        if tag in BLOCK_TAGS or tag == "br":
             flush()
         if tag in HEADING_TAGS:
             heading_depth += 1
-        if tag == "br":
-            flush()
         if element.text:
             buffer.append(element.text if tag == "pre" else _squash(element.text))
-        for child in element:
-            walk(child)
-        if block:
-            flush()
-        if tag in HEADING_TAGS:
-            heading_depth -= 1
-        if element.tail:
-            buffer.append(_squash(element.tail))
-
-    walk(root)
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
     flush()
 
 

@@ -25,7 +25,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         raise ImportRefused(f"not a valid .docx file ({exc})") from None
     builder = ParagraphBuilder()
     first_heading: str | None = None
-    for block in _blocks(document):
+    for block in _blocks(document, document.element.body):
         text, heading = block
         builder.add(text, heading=heading)
         if heading and first_heading is None and text.strip():
@@ -36,27 +36,47 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     return [builder.build(title or PurePath(name).stem)]
 
 
-def _blocks(container, depth: int = 0):
+def _blocks(container, element, depth: int = 0):
     """(text, is_heading) for paragraphs and table cells, in body order, tables nested in cells included.
 
     A merged cell is one cell: python-docx returns it once per grid column or row it spans, we take it once.
+    Content controls (w:sdt, as in cover pages and forms) are read through, except Word's table of contents.
     """
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for item in container.iter_inner_content():
-        if isinstance(item, Paragraph):
-            yield item.text, _is_heading(item)
-        elif isinstance(item, Table) and depth < _MAX_TABLE_DEPTH:
+    for child in _content_elements(element):
+        if child.tag == _P:
+            paragraph = Paragraph(child, container)
+            yield paragraph.text, _is_heading(paragraph)
+        elif depth < _MAX_TABLE_DEPTH:
             seen = set()
-            for row in item.rows:
+            for row in Table(child, container).rows:
                 for cell in row.cells:
                     if cell._tc in seen:
                         continue
                     seen.add(cell._tc)  # the element itself: kept alive, so the same proxy object
-                    yield from _blocks(cell, depth + 1)
+                    yield from _blocks(cell, cell._tc, depth + 1)
 
 
+def _content_elements(parent):
+    """The w:p and w:tbl children of a body or cell, looking inside content controls."""
+    for child in parent.iterchildren():
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag == _SDT and not _is_table_of_contents(child):
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _content_elements(content)
+
+
+def _is_table_of_contents(sdt) -> bool:
+    gallery = sdt.find(f"{_W}sdtPr/{_W}docPartObj/{_W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(f"{_W}val") or "").lower()
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _SDT, _SDT_CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent"
 _MAX_TABLE_DEPTH = 20
 
 

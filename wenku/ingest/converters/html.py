@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from lxml import html
 
-from wenku.ingest.converters._html_text import collect_blocks, element_text, parse_html
+from wenku.ingest.converters._html_text import BLOCK_TAGS, SKIPPED_TAGS, collect_blocks, element_text, parse_html
 from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
 
 _FURNITURE_TAGS = ("nav", "header", "footer", "aside", "form", "button", "select", "textarea", "input", "menu")
@@ -16,6 +16,9 @@ _FURNITURE_NAMES = re.compile(
     r"comments?|related|recommend|advert|ads?|banner|toolbar|login|qrcode|copyright|pager|pagination)($|[-_\s])",
     re.I,
 )
+# Blocks that hold an article's paragraphs; a <p>, a heading or a list item counts for the block around it.
+_CONTAINER_TAGS = BLOCK_TAGS - {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dd", "dt"}
+_NOT_RUNNING_TEXT = SKIPPED_TAGS | {"a"}  # link text is navigation more often than article
 _FURNITURE_PHRASES = (
     "分享到",
     "扫一扫",
@@ -74,20 +77,37 @@ def _drop_furniture(body: html.HtmlElement, total_chars: int) -> None:
 
 
 def _main_container(body: html.HtmlElement) -> html.HtmlElement:
-    """<article> or <main> when there is one; otherwise the element whose paragraphs hold the most text."""
+    """<article> or <main> when there is one; otherwise the block that holds the most running text.
+
+    Running text is text outside links, in <p>s or directly in a block between <br>s (as older Chinese sites
+    write articles). Each piece counts fully for the block it sits in and half for that block's parent, so an
+    article written as a run of small <div>s is found as their parent.
+    """
     for path in (".//article", ".//main", './/*[@role="main"]'):
         found = body.findall(path)
         if len(found) == 1 and element_text(found[0]):
             return found[0]
-    scores: dict[html.HtmlElement, int] = {}
-    for p in body.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0) + len(element_text(p))
+    scores: dict[html.HtmlElement, float] = {}
+    total = 0
+    stack = [(body, body)]  # (element, the block its own text counts for); text inside links is skipped
+    while stack:
+        element, block = stack.pop()
+        if element is not body and element.tag in _CONTAINER_TAGS:
+            block = element
+        own = len((element.text or "").strip()) + sum(len((child.tail or "").strip()) for child in element)
+        if own:
+            total += own
+            scores[block] = scores.get(block, 0) + own
+            if block is not body:
+                parent = block.getparent()
+                scores[parent] = scores.get(parent, 0) + own / 2
+        stack.extend(
+            (child, block) for child in element if isinstance(child.tag, str) and child.tag not in _NOT_RUNNING_TEXT
+        )
     if not scores:
         return body
     best = max(scores, key=scores.__getitem__)
-    if scores[best] < 0.3 * len(element_text(body)):
+    if scores[best] < 0.3 * total:
         return body
     return best
 

@@ -6,7 +6,7 @@ import json
 
 from wenku.ingest.decoding import UndecodableText, decode_text
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.extracted import Extracted, paragraphs_from_plain_text, title_from_first_paragraph
+from wenku.ingest.extracted import Extracted, clean_title, paragraphs_from_plain_text, title_from_first_paragraph
 
 
 def extract(data: bytes, name: str) -> list[Extracted | ImportRefused]:
@@ -30,7 +30,8 @@ def _record(line: str, number: int) -> Extracted | ImportRefused:
         return ImportRefused(f"line {number}: not valid JSON ({exc.msg})")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return ImportRefused(f'line {number}: a record needs a string field "text"')
-    record_id = str(record.get("id") or f"line {number}")[:200]
+    # the id is stored: control characters out (PostgreSQL refuses NUL in text), as in titles
+    record_id = (clean_title(str(record.get("id") or "")) or f"line {number}")[:200]
     builder = paragraphs_from_plain_text(record["text"])
     title = record.get("title") if isinstance(record.get("title"), str) else None
     title = title or title_from_first_paragraph(builder.paragraphs) or record_id

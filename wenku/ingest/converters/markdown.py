@@ -1,4 +1,11 @@
-"""Markdown: ATX headings (#) kept as headings, lines of one block joined into one paragraph."""
+"""Markdown (CommonMark, with GFM tables): the text without its markup, headings kept as headings.
+
+Parsed with markdown-it-py, so that emphasis stars, link targets, image references, list bullets and table rules
+are markup and never text. Each paragraph, heading, list item, table cell and code line becomes one paragraph;
+soft-wrapped lines join without a space between Chinese characters and with one between Latin words. A YAML front
+matter block is not text; its ``title:`` is the title. Blocks nested more than 50 deep (quotes in quotes...)
+are dropped: real documents never nest so deep, and the parser must not recurse without end.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,10 @@ from pathlib import PurePath
 
 from wenku.ingest.decoding import UndecodableText, decode_text
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.extracted import Extracted, ParagraphBuilder
+from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.M)
 
 
 def extract(data: bytes, name: str) -> list[Extracted]:
@@ -18,43 +25,104 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         text, _ = decode_text(data)
     except UndecodableText as exc:
         raise ImportRefused(f"cannot decode the text: {exc}") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title = None
+    front = _FRONT_MATTER.match(text)
+    if front:
+        found = _FRONT_TITLE.search(front.group(1))
+        title = clean_title(found.group(1).strip("'\"")) if found else None
+        text = text[front.end() :]
     builder = ParagraphBuilder()
-    title: str | None = None
-    block: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        if block:
-            builder.add(_join_lines(block))
-            block.clear()
-
-    for line in text.splitlines():
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            builder.add(line)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            builder.add(heading.group(1), heading=True)
-            title = title or heading.group(1).strip() or None
-        elif line.strip():
-            block.append(line.strip())
-        else:
-            flush()
-    flush()
+    first_heading, first_h1 = _collect(text, builder)
+    title = title or first_h1 or first_heading
     if title is None and builder.paragraphs and len(builder.paragraphs[0]) <= 80:
         title = builder.paragraphs[0]
     return [builder.build(title or PurePath(name).stem)]
 
 
-def _join_lines(lines: list[str]) -> str:
+def _collect(text: str, builder: ParagraphBuilder) -> tuple[str | None, str | None]:
+    """Add the document's paragraphs to ``builder``; returns (first heading, first level-1 heading)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"maxNesting": 50}).enable(["table", "strikethrough"])
+    first_heading = first_h1 = None
+    heading_level = 0
+    list_numbers: list[str | None] = []  # for each open list: None (bullets), or the ordered-list marker
+    item_prefix = ""
+    for token in parser.parse(text):
+        kind = token.type
+        if kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind == "bullet_list_open":
+            list_numbers.append(None)
+        elif kind == "ordered_list_open":
+            list_numbers.append(token.markup or ".")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_numbers.pop()
+        elif kind == "list_item_open":
+            marker = list_numbers[-1] if list_numbers else None
+            item_prefix = f"{token.info}{marker} " if marker and token.info else ""
+        elif kind == "inline":
+            for index, paragraph in enumerate(_inline_paragraphs(token.children or [])):
+                if index == 0 and item_prefix:
+                    paragraph, item_prefix = item_prefix + paragraph, ""
+                before = len(builder.paragraphs)
+                builder.add(paragraph, heading=heading_level > 0)
+                if heading_level and len(builder.paragraphs) > before:
+                    first_heading = first_heading or builder.paragraphs[before]
+                    if heading_level == 1:
+                        first_h1 = first_h1 or builder.paragraphs[before]
+        elif kind in ("fence", "code_block"):
+            builder.add(token.content)
+        elif kind == "html_block":
+            _add_html(token.content, builder)
+    return first_heading, first_h1
+
+
+def _inline_paragraphs(children) -> list[str]:
+    """The text of an inline run, split at hard line breaks; markup, images and inline HTML dropped."""
+    paragraphs: list[str] = []
+    current = ""
+    pending_break = False
+    for child in children:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            piece = child.content
+            if pending_break and current and piece:
+                current = _join(current, piece)
+            else:
+                current += piece
+            pending_break = False
+        elif kind == "softbreak":
+            pending_break = True
+        elif kind == "hardbreak":
+            paragraphs.append(current)
+            current, pending_break = "", False
+    paragraphs.append(current)
+    return paragraphs
+
+
+def _join(text: str, line: str) -> str:
     """Soft-wrapped lines join without a space between Chinese, with one between Latin words."""
-    out = lines[0]
-    for line in lines[1:]:
-        sep = " " if out[-1:].isascii() and out[-1:].isalnum() and line[:1].isascii() else ""
-        out += sep + line
-    return out
+    text, line = text.rstrip(), line.lstrip()
+    if not text or not line:
+        return text + line
+    last, first = text[-1], line[0]
+    latin = last.isascii() and last != "-" and first.isascii() and first.isalnum()
+    return text + (" " if latin else "") + line
+
+
+def _add_html(fragment: str, builder: ParagraphBuilder) -> None:
+    from lxml import etree, html
+
+    from wenku.ingest.converters._html_text import collect_blocks
+
+    if not fragment.strip() or fragment.lstrip().startswith("<!--"):
+        return
+    try:
+        root = html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return
+    collect_blocks(root, builder)

@@ -12,13 +12,14 @@ page are dropped, so that a paragraph running over a page break stays one paragr
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
+from wenku.ingest.extracted import Extracted, ParagraphBuilder
 
 MAX_PAGES = 10_000
 
@@ -50,7 +51,13 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        reason = "the PDF is encrypted with a password" if "password" in str(exc).lower() else str(exc)
+        message = str(exc)
+        if "password" in message.lower():
+            reason = "the PDF is encrypted with a password"
+        elif "format" in message.lower():
+            reason = f"the file is damaged or not a PDF ({message.rstrip('.')})"
+        else:
+            reason = message
         raise ImportRefused(f"cannot open the PDF: {reason}") from None
     try:
         if len(pdf) > MAX_PAGES:
@@ -64,7 +71,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
             finally:
                 textpage.close()
                 page.close()
-        title = clean_title(pdf.get_metadata_dict().get("Title"))
+        title = useful_title(pdf.get_metadata_dict().get("Title"))
     finally:
         pdf.close()
     paragraphs = _paragraphs(pages)
@@ -74,7 +81,6 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         builder.add(text, heading=size > 1.15 * body_size and len(text) <= 80)
     if not builder.paragraphs:
         raise ImportRefused("the PDF has no text layer (a scanned image?); OCR is not supported")
-    title = useful_title(title)
     if title is None and len(builder.paragraphs[0]) <= 80:
         title = builder.paragraphs[0]
     return [builder.build(title or PurePath(name).stem)]
@@ -111,8 +117,8 @@ def _page_lines(textpage) -> list[_Line]:
         first = match.start() + (len(segment) - len(segment.lstrip()))
         last = match.start() + len(segment.rstrip()) - 1
         first_box, last_box = box(first), box(last)
-        if first_box is None or last_box is None:
-            continue
+        if first_box is None or last_box is None:  # no position known: keep the text, as a line of its own
+            first_box = last_box = (0.0, 0.0, 0.0, 0.0)
         word = _LATIN_WORD.match(stripped)
         lead_end = first + (len(word.group()) if word else 1) - 1
         while lead_end + 1 <= last and text[lead_end + 1] in _NO_LINE_START:
@@ -144,7 +150,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[tuple[str, float]]:
     measure_end = _measure_end(pages)
     paragraphs: list[tuple[str, float]] = []
     current, size = lines[0].text, lines[0].size
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         if _continues(line, following, measure_end):
             current = _join(current, following.text)
         else:
