@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "wenku.library",
+    "wenku.accounts",
+    "wenku.uploads",
     "wenku.search",
     "wenku.web",
     "wenku.cli",

@@ -7,6 +7,8 @@ from wenku.web.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", include("wenku.web.urls")),
+    path("accounts/", include("wenku.accounts.urls")),
+    path("", include("wenku.uploads.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.renderers import JSONRenderer
 
+from wenku.accounts.api import router as accounts_router
 from wenku.library.models import Document, Page
+from wenku.uploads.api import router as uploads_router
 from wenku.search.service import QueryError, record_query, search
 
 
@@ -31,6 +33,10 @@ api = NinjaAPI(
 MAX_ID = 2**62  # beyond any real id; larger numbers would overflow the database's integer
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", uploads_router)
 
 
 class DocumentOut(Schema):

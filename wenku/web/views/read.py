@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedi
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from wenku.accounts.reading import on_page_read, reading_context
 from wenku.library.models import Document, Page
 from wenku.library.view_counter import count_view
 from wenku.search.query import QueryError, parse_query
@@ -48,6 +49,7 @@ def _render_page(request, document_id: int, number: int):
     page = Page.objects.filter(document=document, number=number).first()
     if page is None:
         raise Http404("no such page")
+    on_page_read(request, document, number)
     visitor, new_cookie = visitor_key(request)
     if count_view(document.pk, visitor, timezone.localdate()):
         document.views += 1
@@ -58,6 +60,7 @@ def _render_page(request, document_id: int, number: int):
         "paragraphs": _paragraphs(document, page, highlight_runs),
         "highlight": request.GET.get("hl", "") if highlight_runs else "",
         "related": related_documents(document, request.user),
+        **reading_context(request, document),
         "window": page_window(number, document.page_count),
         "prev_url": document.page_url(number - 1) if number > 1 else None,
         "next_url": document.page_url(number + 1) if number < document.page_count else None,
