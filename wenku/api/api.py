@@ -11,8 +11,8 @@ from ninja.renderers import JSONRenderer
 
 from wenku.accounts.api import router as accounts_router
 from wenku.library.models import Document, Page
-from wenku.uploads.api import router as uploads_router
 from wenku.search.service import QueryError, record_query, search
+from wenku.uploads.api import router as uploads_router
 
 
 class _UnicodeJSON(JSONRenderer):
