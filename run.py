@@ -24,7 +24,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
 POSTGRES_URL = os.environ.get("WENKU_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wenku")
 REQUIRE_ALL = os.environ.get("WENKU_REQUIRE_ALL") == "1"
-BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk"]
+BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk", "zbar-tools"]
 
 
 def main(argv: list[str]) -> int:

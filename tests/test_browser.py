@@ -240,3 +240,23 @@ def test_search_then_open_a_result_with_the_terms_marked(live_server, library):
         assert marks.count() >= 1 and marks.first.inner_text() == phrase
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "search-result-page.png"))
+
+
+def test_the_qr_code_on_a_page_decodes_to_its_url(live_server, library, tmp_path):
+    import shutil
+    import subprocess
+
+    require(shutil.which("zbarimg") is not None, "zbarimg is missing (apt-get install zbar-tools)")
+    report = library[2024]
+    url = f"{live_server.url}/d/{report.pk}/3/"
+    with chromium() as browser:
+        page = browser.new_page(**DESKTOP)
+        page.goto(url)
+        qr = page.locator("img.share-qr")
+        qr.scroll_into_view_if_needed()
+        page.wait_for_function("document.querySelector('img.share-qr').naturalWidth > 0")
+        qr.screenshot(path=str(tmp_path / "qr.png"))
+    decoded = subprocess.run(
+        ["zbarimg", "--raw", "-q", str(tmp_path / "qr.png")], capture_output=True, text=True, timeout=30
+    )
+    assert decoded.stdout.strip() == url

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from wenku.web.converters import IdConverter
-from wenku.web.views import browse, read, search, seo
+from wenku.web.views import browse, read, search, seo, share
 
 app_name = "web"
 register_converter(IdConverter, "id")
@@ -16,5 +16,6 @@ urlpatterns = [
     path("d/<id:document_id>/<id:number>/", read.document_page, name="document_page"),
     path("search/", search.search_page, name="search"),
     path("search/stats/", search.search_stats, name="search_stats"),
+    path("d/<id:document_id>/<id:number>/qr.svg", share.page_qr, name="page_qr"),
     path("robots.txt", seo.robots_txt, name="robots"),
 ]
