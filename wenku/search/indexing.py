@@ -32,7 +32,7 @@ def apply_pending(limit: int = 100_000) -> int:
         return rebuild()
     done = 0
     while done < limit:
-        changes = list(DocumentChange.objects.order_by("id").values_list("id", "document_id")[:BATCH])
+        changes = list(DocumentChange.objects.order_by("id").values_list("id", "document_id")[: min(BATCH, limit)])
         if not changes:
             break
         document_ids = sorted({document_id for _, document_id in changes})

@@ -78,11 +78,14 @@ def search(raw: str, user=None, filters: Filters | None = None, sort: str = "rel
     return results
 
 
+CATCH_UP_LIMIT = 200  # a search request indexes at most this many waiting documents (an import does the rest)
+
+
 def catch_up() -> None:
-    """Apply outbox entries left by other processes (or by a crash) before searching."""
+    """Apply a few outbox entries left by other processes (a web upload, a crash) before searching."""
     if indexing.has_pending():
         try:
-            indexing.apply_pending()
+            indexing.apply_pending(limit=CATCH_UP_LIMIT)
         except (ValueError, OSError) as exc:  # another process holds the index writer: it will apply them
             log.info("index busy, pending changes left for later: %s", exc)
 
