@@ -50,6 +50,16 @@ def data_dir(tmp_path, settings) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered pages and related ids are cached per process; ids repeat across tests on SQLite."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_view_memory():
     from wenku.library.view_counter import forget_recent
 

@@ -169,3 +169,19 @@ def test_a_first_line_that_is_the_title_is_not_shown_twice(client, reports):
     assert document.title not in body
     assert f'<h1 class="doc-heading">{document.title}<span' in html
     assert "<p>政府工作报告</p>" in html  # the next line is there
+
+
+def test_cached_pages_still_show_fresh_counts_and_changes(client, reports):
+    from django.test import Client
+
+    document = reports[2]
+    first = client.get(f"/d/{document.pk}/2/").content.decode()
+    assert "阅读 <b data-views>1</b>" in first
+    second = Client(HTTP_USER_AGENT="another reader").get(f"/d/{document.pk}/2/").content.decode()
+    assert "阅读 <b data-views>2</b>" in second  # same cached page, the count filled in per request
+    document.title = "改过的标题"
+    document.save()
+    assert "改过的标题" in client.get(f"/d/{document.pk}/2/").content.decode()
+    document.visibility = Visibility.PRIVATE
+    document.save()
+    assert client.get(f"/d/{document.pk}/2/").status_code == 404

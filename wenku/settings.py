@@ -64,6 +64,14 @@ TEMPLATES = [
 DATABASES = {"default": config.database_settings(config.env_str("DATABASE_URL", ""), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per-process memory cache: rendered reading pages for anonymous readers, related-document ids.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = config.env_str("WENKU_TIME_ZONE", "Asia/Shanghai")

@@ -81,6 +81,7 @@ class Document(models.Model):
     visibility = models.CharField("可见性", max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.PUBLISHED)
     created = models.DateTimeField("上传时间", default=timezone.now)
+    updated = models.DateTimeField("修改时间", auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
 

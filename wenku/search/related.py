@@ -20,7 +20,9 @@ def related_documents(document: Document, user, limit: int = 5) -> list[Document
     """Up to ``limit`` visible documents related to ``document`` (best first); empty if search is unavailable.
 
     The candidate ids are cached for a while: every reading page shows them, and they change slowly."""
-    ids = cache.get_or_set(f"wenku:related:{document.pk}", lambda: _related_ids(document, limit * 3), 600)
+    ids = cache.get_or_set(
+        f"wenku:related:{document.pk}:{document.updated.timestamp()}", lambda: _related_ids(document, limit * 3), 600
+    )
     found = {d.pk: d for d in Document.objects.listed_for(user).filter(pk__in=ids).only("id", "title", "chars")}
     return [found[i] for i in ids if i in found][:limit]
 

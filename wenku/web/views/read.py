@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from wenku.accounts.reading import on_page_read, reading_context
@@ -46,31 +48,53 @@ def _render_page(request, document_id: int, number: int):
     document = _openable(request, document_id)
     if not 1 <= number <= document.page_count:
         raise Http404("no such page")
-    page = Page.objects.filter(document=document, number=number).first()
-    if page is None:
-        raise Http404("no such page")
     on_page_read(request, document, number)
     visitor, new_cookie = visitor_key(request)
     if count_view(document.pk, visitor, timezone.localdate()):
         document.views += 1
+    shared = _shareable(request)
+    key = f"wenku:read:{document.pk}:{number}:{document.updated.timestamp()}:{request.get_host()}"
+    html = cache.get(key) if shared else None
+    if html is None:
+        html = _render_html(request, document, number, views=_VIEWS_MARK if shared else document.views)
+        if shared and "csrfmiddlewaretoken" not in html:
+            cache.set(key, html, PAGE_CACHE_SECONDS)
+    response = HttpResponse(html.replace(_VIEWS_MARK, str(document.views)) if shared else html)
+    if new_cookie:
+        response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
+    return response
+
+
+# Anonymous readers without a highlight all get the same page but for the view count, which is filled in per
+# request; the rest is rendered once a minute at most (per process), keyed by the document's last change.
+PAGE_CACHE_SECONDS = 60
+_VIEWS_MARK = "WENKU-VIEWS-8e1f"
+
+
+def _shareable(request) -> bool:
+    return not request.user.is_authenticated and "hl" not in request.GET
+
+
+def _render_html(request, document: Document, number: int, views) -> str:
+    page = Page.objects.filter(document=document, number=number).first()
+    if page is None:
+        raise Http404("no such page")
     highlight_runs = _highlight_runs(request.GET.get("hl", ""))
     context = {
         "document": document,
+        "views": views,
         "page": page,
         "paragraphs": _paragraphs(document, page, highlight_runs),
         "highlight": request.GET.get("hl", "") if highlight_runs else "",
         "related": related_documents(document, request.user),
         **reading_context(request, document),
-        "window": page_window(number, document.page_count),
+        "window": [(n, document.page_url(n)) for n in page_window(number, document.page_count)],
         "prev_url": document.page_url(number - 1) if number > 1 else None,
         "next_url": document.page_url(number + 1) if number < document.page_count else None,
         "canonical": request.build_absolute_uri(document.page_url(number)),
         "description": page.text[:120].replace("\n", " "),
     }
-    response = render(request, "web/read.html", context)
-    if new_cookie:
-        response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
-    return response
+    return render_to_string("web/read.html", context, request)
 
 
 def _highlight_runs(raw: str) -> list[str]:
