@@ -38,7 +38,17 @@ class Status(models.TextChoices):
 
 
 class DocumentQuerySet(models.QuerySet):
-    """The one place that decides who sees which document."""
+    """The one place that decides who sees which document.
+
+    ``openable_by`` says it in SQL for queries; ``opens_for`` says the same for one row already in hand (the
+    reading page's hot path). tests/test_visibility_rules.py checks that the two agree in every case.
+    """
+
+    @staticmethod
+    def opens_for(user, status: str, visibility: str, uploader_id: int | None) -> bool:
+        if user is not None and user.is_authenticated and (user.is_staff or user.pk == uploader_id):
+            return True
+        return status == Status.PUBLISHED and visibility != Visibility.PRIVATE
 
     def openable_by(self, user) -> DocumentQuerySet:
         """Documents whose URLs answer for ``user`` (unlisted ones included: they open by their link)."""

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from wenku.accounts.reading import on_page_read, reading_context
 from wenku.library.models import Document, Page
+from wenku.library.reading_state import reading_state
 from wenku.library.view_counter import count_view
 from wenku.search.query import QueryError, parse_query
 from wenku.search.related import related_documents
@@ -45,21 +46,24 @@ def _jump(request, document_id: int, raw: str):
 
 
 def _render_page(request, document_id: int, number: int):
-    document = _openable(request, document_id)
-    if not 1 <= number <= document.page_count:
-        raise Http404("no such page")
-    on_page_read(request, document, number)
+    state = reading_state(document_id, request.user)  # decides visibility; all a cached page needs
+    if state is None or not 1 <= number <= state.page_count:
+        raise Http404("no such document or page")
+    updated, views = state.updated, state.views
+    on_page_read(request, Document(pk=document_id), number)  # an id-only instance: enough to record it
     visitor, new_cookie = visitor_key(request)
-    if count_view(document.pk, visitor, timezone.localdate()):
-        document.views += 1
+    if count_view(document_id, visitor, timezone.localdate()):
+        views += 1
     shared = _shareable(request)
-    key = f"wenku:read:{document.pk}:{number}:{document.updated.timestamp()}:{request.get_host()}"
+    key = f"wenku:read:{document_id}:{number}:{updated.timestamp()}:{request.get_host()}"
     html = cache.get(key) if shared else None
     if html is None:
-        html = _render_html(request, document, number, views=_VIEWS_MARK if shared else document.views)
+        document = _openable(request, document_id)
+        document.views = views
+        html = _render_html(request, document, number, views=_VIEWS_MARK if shared else views)
         if shared and "csrfmiddlewaretoken" not in html:
             cache.set(key, html, PAGE_CACHE_SECONDS)
-    response = HttpResponse(html.replace(_VIEWS_MARK, str(document.views)) if shared else html)
+    response = HttpResponse(html.replace(_VIEWS_MARK, str(views)) if shared else html)
     if new_cookie:
         response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
     return response

@@ -1,0 +1,46 @@
+"""The few facts a reading-page request needs about its document, in one cheap query.
+
+Rendered reading pages are cached, so on most requests this lookup is the only database work: it is written
+as one plain SELECT by primary key (the ORM's query building costs more than the query here), and visibility
+is decided by DocumentQuerySet.opens_for, the row-level twin of openable_by.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+from wenku.library.models import Document, DocumentQuerySet
+
+_SQL = (
+    f"SELECT page_count, updated, views, status, visibility, uploader_id "
+    f"FROM {Document._meta.db_table} WHERE id = %s"
+)
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    page_count: int
+    updated: datetime
+    views: int
+
+
+def reading_state(document_id: int, user) -> ReadingState | None:
+    """The document's state if ``user`` may open it, else None (missing and hidden look the same)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL, [document_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    page_count, updated, views, status, visibility, uploader_id = row
+    if not DocumentQuerySet.opens_for(user, status, visibility, uploader_id):
+        return None
+    if isinstance(updated, str):  # SQLite hands back text
+        updated = parse_datetime(updated)
+    if is_naive(updated):
+        updated = make_aware(updated, connection.timezone)
+    return ReadingState(page_count=page_count, updated=updated, views=views)
