@@ -27,7 +27,14 @@ idf × (saturated sum of the term's ts_rank over the document's pages, normalise
 Index: the ``grams`` column gets a RUM index when the ``rum`` extension can be had (detected when the backend is
 created; otherwise GIN). RUM keeps positions in the index, so phrase queries are answered without re-reading the
 tsvectors from the table. Ranking uses ``ts_rank`` with weights that make the C marker neutral in both cases
-(RUM's ``rum_ts_score`` has fixed weights and would count grams before a gap four times over).
+(RUM's ``rum_ts_score`` has fixed weights and would count grams before a gap twice over). Searches run with
+``enable_seqscan`` off: the planner does not price reading tsvectors out of TOAST, and would otherwise scan (and
+decompress) every page for a common gram instead of only the matching ones — ten times slower.
+
+A rebuild (``clear()`` … ``mark_built()``) drops the page indexes and builds them again at the end, much faster
+than filling them row by row (for RUM especially), and holds an advisory lock so that only one process rebuilds;
+another one gets IndexBusy, a ValueError, as tantivy's busy writer gives. Writes take a transaction-level lock, so
+that two processes applying the same change at once cannot both insert the document.
 
 Writes: ``upsert``/``delete`` run at once in the current Django transaction (each call atomic). Outside a
 transaction they are visible to every process when the call returns; inside ``transaction.atomic()`` they become
@@ -37,15 +44,17 @@ visible when that transaction commits. ``commit()`` has nothing left to do.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 
-from wenku.search.backends.base import INDEX_SCHEMA_VERSION, Filters, Hit, HitPage, IndexDocument
+from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, current_versions
 from wenku.search.query import MAX_QUERY_CHARS, ParsedQuery, Term
-from wenku.text.analysis import ANALYZER_VERSION, SEPARATOR, index_tokens
+from wenku.text.analysis import SEPARATOR, index_tokens
 
 _LAYOUT_VERSION = "1"  # of the tables below; a different stored value drops and recreates them
 _PREFIX = re.compile(r"wenku_search(_[a-z0-9]+)*")
@@ -62,6 +71,14 @@ _RANK_WEIGHTS = "'{0.1,0.1,0.1,1.0}'::float4[]"  # D, C, B, A: the gap marker C 
 _TITLE_BOOST = 3.0
 _TF_SATURATION = 0.1  # about the ts_rank of a page that has the term once
 _LENGTH_NORM = 0.5
+_STATS_SECONDS = 60.0
+
+
+_NO_RUM: set[tuple] = set()  # databases where this process found no RUM
+
+
+class IndexBusy(ValueError):
+    """Another process is rebuilding this index (a ValueError, as tantivy's busy writer is)."""
 
 
 class PostgresBackend:
@@ -78,38 +95,39 @@ class PostgresBackend:
         self.page_table = f"{prefix}_page"
         self.meta_table = f"{prefix}_meta"
         self.uses_rum = False
+        self._stats_cache: tuple[float, float, float] | None = None
         self.ensure_schema(use_rum)
 
     # -- schema ----------------------------------------------------------------------------------------------
     def ensure_schema(self, use_rum: bool | None = None) -> None:
+        """Create the tables (and, unless a rebuild is under way, the page indexes) if they are missing."""
         with transaction.atomic(), connection.cursor() as cursor:
             self.uses_rum = use_rum is not False and self._rum_available(cursor)
             if use_rum and not self.uses_rum:
                 raise ImproperlyConfigured("the rum extension is not available in this database")
             if self._schema_ready(cursor):
                 return
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [self.prefix])
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{self.prefix}:schema"])
             if self._schema_ready(cursor):
                 return
-            cursor.execute(f"SELECT to_regclass('{self.meta_table}')")
-            if cursor.fetchone()[0] is not None:
-                cursor.execute(f"SELECT value FROM {self.meta_table} WHERE name = 'layout'")
-                row = cursor.fetchone()
-                if row is None or row[0] != _LAYOUT_VERSION:
-                    cursor.execute(f"DROP TABLE IF EXISTS {self.page_table}, {self.doc_table}, {self.meta_table}")
-            for statement in self._ddl():
+            if self._exists(cursor, self.meta_table) and self._layout(cursor) != _LAYOUT_VERSION:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.page_table}, {self.doc_table}, {self.meta_table}")
+            for statement in self._table_ddl():
                 cursor.execute(statement)
             cursor.execute(
                 f"INSERT INTO {self.meta_table} (name, value) VALUES ('layout', %s) ON CONFLICT (name) DO NOTHING",
                 [_LAYOUT_VERSION],
             )
+            if not self._built(cursor) and not self._exists(cursor, self._grams_index()):
+                return  # a rebuild is due (or running): mark_built() makes the indexes, faster than rows one by one
+            for statement in self._page_index_ddl():
+                cursor.execute(statement)
 
     def _grams_index(self, rum: bool | None = None) -> str:
         return f"{self.page_table}_grams_{'rum' if (self.uses_rum if rum is None else rum) else 'gin'}"
 
-    def _ddl(self) -> list[str]:
+    def _table_ddl(self) -> list[str]:
         p, d, m = self.page_table, self.doc_table, self.meta_table
-        method = "rum (grams rum_tsvector_ops)" if self.uses_rum else "gin (grams)"
         return [
             f"CREATE TABLE IF NOT EXISTS {m} (name text PRIMARY KEY, value text NOT NULL)",
             f"""CREATE TABLE IF NOT EXISTS {d} (
@@ -132,36 +150,59 @@ class PostgresBackend:
                 chars tsvector NOT NULL,
                 PRIMARY KEY (doc_id, page, part)
             )""",
+            f"CREATE INDEX IF NOT EXISTS {d}_title_grams ON {d} USING gin (title_grams) WITH (fastupdate = off)",
+            f"CREATE INDEX IF NOT EXISTS {d}_title_chars ON {d} USING gin (title_chars) WITH (fastupdate = off)",
+        ]
+
+    def _page_index_ddl(self) -> list[str]:
+        method = "rum (grams rum_tsvector_ops)" if self.uses_rum else "gin (grams)"
+        return [
             f"DROP INDEX IF EXISTS {self._grams_index(not self.uses_rum)}",
-            f"CREATE INDEX IF NOT EXISTS {self._grams_index()} ON {p} USING {method}",
-            f"CREATE INDEX IF NOT EXISTS {p}_chars ON {p} USING gin (chars)",
-            f"CREATE INDEX IF NOT EXISTS {d}_title_grams ON {d} USING gin (title_grams)",
-            f"CREATE INDEX IF NOT EXISTS {d}_title_chars ON {d} USING gin (title_chars)",
+            f"CREATE INDEX IF NOT EXISTS {self._grams_index()} ON {self.page_table} USING {method}",
+            f"CREATE INDEX IF NOT EXISTS {self.page_table}_chars ON {self.page_table} USING gin (chars)",
         ]
 
     def _schema_ready(self, cursor) -> bool:
-        names = [self.meta_table, self.doc_table, self.page_table, self._grams_index(), f"{self.page_table}_chars"]
-        cursor.execute("SELECT " + ", ".join(["to_regclass(%s) IS NOT NULL"] * len(names)), names)
-        if not all(cursor.fetchone()):
+        tables = [self.meta_table, self.doc_table, self.page_table]
+        if not all(self._exists(cursor, name) for name in tables) or self._layout(cursor) != _LAYOUT_VERSION:
             return False
+        indexed = self._exists(cursor, self._grams_index()) and self._exists(cursor, f"{self.page_table}_chars")
+        return indexed or not self._built(cursor)
+
+    @staticmethod
+    def _exists(cursor, name: str) -> bool:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
+        return cursor.fetchone()[0]
+
+    def _layout(self, cursor) -> str | None:
         cursor.execute(f"SELECT value FROM {self.meta_table} WHERE name = 'layout'")
         row = cursor.fetchone()
-        return row is not None and row[0] == _LAYOUT_VERSION
+        return row[0] if row else None
+
+    def _built(self, cursor) -> bool:
+        cursor.execute(f"SELECT name, value FROM {self.meta_table} WHERE name IN ('analyzer', 'schema')")
+        return dict(cursor.fetchall()) == _versions()
 
     @staticmethod
     def _rum_available(cursor) -> bool:
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'rum'")
         if cursor.fetchone():
             return True
+        database = (connection.settings_dict.get("HOST"), connection.settings_dict.get("PORT"), connection.alias)
+        database += (connection.settings_dict.get("NAME"),)
+        if database in _NO_RUM:
+            return False
         cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        if not cursor.fetchone():
-            return False
-        try:
-            with transaction.atomic():
-                cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
-        except DatabaseError:  # e.g. not allowed to create extensions
-            return False
-        return True
+        available = cursor.fetchone() is not None
+        if available:
+            try:
+                with transaction.atomic():
+                    cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+            except DatabaseError:  # e.g. not allowed to create extensions (RUM is not a trusted extension)
+                available = False
+        if not available:
+            _NO_RUM.add(database)  # not asked again by this process
+        return available
 
     def drop(self) -> None:
         """Remove the tables altogether (tests; a rebuild uses clear())."""
@@ -178,7 +219,9 @@ class PostgresBackend:
             doc_row, rows = _rows(document)
             doc_rows.append(doc_row)
             page_rows.extend(rows)
+        self._stats_cache = None
         with transaction.atomic(), connection.cursor() as cursor:
+            self._lock_writes(cursor)
             self._delete(cursor, list(latest))
             cursor.executemany(
                 f"INSERT INTO {self.doc_table} (doc_id, title_grams, title_chars, title_len, length, npages, "
@@ -195,8 +238,14 @@ class PostgresBackend:
 
     def delete(self, document_ids: list[int]) -> None:
         if document_ids:
+            self._stats_cache = None
             with transaction.atomic(), connection.cursor() as cursor:
+                self._lock_writes(cursor)
                 self._delete(cursor, list(document_ids))
+
+    def _lock_writes(self, cursor) -> None:
+        """One writer at a time: two processes replacing the same document must not both insert it."""
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{self.prefix}:write"])
 
     def _delete(self, cursor, document_ids: list[int]) -> None:
         cursor.execute(f"DELETE FROM {self.page_table} WHERE doc_id = ANY(%s)", [document_ids])
@@ -206,23 +255,40 @@ class PostgresBackend:
         """Nothing to do: writes are already part of the current transaction (see the module docstring)."""
 
     def clear(self) -> None:
+        """Empty the index for a rebuild. Drops the page indexes too (mark_built() makes them again, which is
+        much faster than filling them row by row) and holds the rebuild lock of this connection until then."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [f"{self.prefix}:rebuild"])
+            if not cursor.fetchone()[0]:
+                raise IndexBusy("another process is rebuilding the search index")
+        self._stats_cache = None
         with transaction.atomic(), connection.cursor() as cursor:
+            self._lock_writes(cursor)
             cursor.execute(f"TRUNCATE {self.page_table}, {self.doc_table}")
             cursor.execute(f"DELETE FROM {self.meta_table} WHERE name IN ('analyzer', 'schema')")
+            cursor.execute(
+                f"DROP INDEX IF EXISTS {self._grams_index(True)}, {self._grams_index(False)}, {self.page_table}_chars"
+            )
 
     def needs_rebuild(self) -> bool:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT name, value FROM {self.meta_table} WHERE name IN ('analyzer', 'schema')")
-            stored = dict(cursor.fetchall())
-        return stored != _versions()
+            return not self._built(cursor)
 
     def mark_built(self) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
+            for statement in self._page_index_ddl():
+                cursor.execute(statement)
             cursor.executemany(
                 f"INSERT INTO {self.meta_table} (name, value) VALUES (%s, %s) "
                 "ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value",
                 list(_versions().items()),
             )
+            cursor.execute(f"ANALYZE {self.page_table}, {self.doc_table}")
+        with connection.cursor() as cursor:
+            for _ in range(100):  # clear() may have been called more than once on this connection
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"{self.prefix}:rebuild"])
+                if not cursor.fetchone()[0]:
+                    break
 
     # -- reading ---------------------------------------------------------------------------------------------
     def document_count(self) -> int:
@@ -233,7 +299,7 @@ class PostgresBackend:
     def search(self, query: ParsedQuery, filters: Filters, sort: str, offset: int, limit: int) -> HitPage:
         sql, params = self._search_sql(query, filters, sort)
         offset, limit = max(offset, 0), max(limit, 0)
-        with connection.cursor() as cursor:
+        with self._reading() as cursor:
             cursor.execute(sql, [*params, max(limit, 1), offset])
             rows = cursor.fetchall()
             if not rows and (offset > 0 or limit == 0):
@@ -272,11 +338,35 @@ class PostgresBackend:
             "ORDER BY doc_id, score DESC, page"
         )
         result: dict[int, list[int]] = {}
-        with connection.cursor() as cursor:
+        with self._reading() as cursor:
             cursor.execute(text, sql.params)
             for document_id, page, _ in cursor.fetchall():
                 result.setdefault(document_id, []).append(page)
         return result
+
+    def _stats(self) -> tuple[float, float]:
+        """Number of documents and their average length in grams, for ranking; read again after a write by this
+        object, or after a minute (other processes write too), rather than counted by every query."""
+        now = time.monotonic()
+        if self._stats_cache is None or now - self._stats_cache[0] > _STATS_SECONDS:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT count(*), coalesce(avg(length), 0) FROM {self.doc_table}")
+                count, average = cursor.fetchone()
+            self._stats_cache = (now, float(count), float(average))
+        return self._stats_cache[1:]
+
+    @contextmanager
+    def _reading(self):
+        """A cursor for the search queries, in a transaction (or savepoint) that tells the planner to go through
+        the indexes: it does not count the cost of reading a page's tsvector out of TOAST, so it would rather
+        scan the whole table for a common gram, reading every page, than read the matching rows only."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+            previous = cursor.fetchone()
+            # (with seq scans priced out every plan looks dear enough to compile: JIT would cost more than the query)
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+            yield cursor
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)", previous)
 
     # -- query building --------------------------------------------------------------------------------------
     def _search_sql(self, query: ParsedQuery, filters: Filters, sort: str) -> tuple[str, list]:
@@ -284,7 +374,7 @@ class PostgresBackend:
         sql = _SqlBuilder()
         positives = _distinct(_match_of(term) for group in query.groups for term in group)
         excluded = _distinct(_match_of(term) for term in query.excluded)
-        ctes = [f"stats AS (SELECT count(*) AS n, coalesce(avg(length), 0) AS avglen FROM {self.doc_table})"]
+        ctes = [sql.add("stats AS (SELECT %s::float8 AS n, %s::float8 AS avglen)", self._stats())] if scored else []
         for i, match in enumerate(positives):
             if scored:
                 body = sql.add(
@@ -294,8 +384,7 @@ class PostgresBackend:
                 )
             else:
                 body = sql.add(
-                    f"SELECT DISTINCT doc_id, 0::float8 AS s FROM {self.page_table} "
-                    f"WHERE {match.on('grams', 'chars')}",
+                    f"SELECT DISTINCT doc_id, 0::float8 AS s FROM {self.page_table} WHERE {match.on('grams', 'chars')}",
                     match.params(),
                 )
             ctes.append(f"m{i} AS MATERIALIZED ({body})")
@@ -316,8 +405,11 @@ class PostgresBackend:
                 for i in range(len(positives))
             )
             ctes.append(f"df AS (SELECT {counts})")
-        first = {positives.index(_match_of(term)) for term in query.groups[0]}
-        candidates = " UNION ".join(f"SELECT doc_id FROM m{i} UNION SELECT doc_id FROM t{i}" for i in sorted(first))
+        if query.groups:  # a matching document matches a term of the first group, in its text or its title
+            first = sorted({positives.index(_match_of(term)) for term in query.groups[0]})
+            candidates = " UNION ".join(f"SELECT doc_id FROM m{i} UNION SELECT doc_id FROM t{i}" for i in first)
+        else:  # (parse_query never gives this; as in tantivy, everything not excluded matches)
+            candidates = f"SELECT doc_id FROM {self.doc_table}"
         joins = "".join(
             f" LEFT JOIN m{i} ON m{i}.doc_id = d.doc_id LEFT JOIN t{i} ON t{i}.doc_id = d.doc_id"
             for i in range(len(positives))
@@ -345,7 +437,7 @@ class PostgresBackend:
                 )
                 terms.append(f"{_IDF.format(df=f'df.d{i}')} * ({body} + {title})")
             score, order = " + ".join(terms), "score DESC, d.doc_id"
-            from_extra = " CROSS JOIN df"
+            from_extra = " CROSS JOIN stats CROSS JOIN df"
         else:
             score, order, from_extra = "0", "d.created DESC, d.doc_id DESC", ""
         text = (
@@ -353,7 +445,7 @@ class PostgresBackend:
             + ", ".join(ctes)
             + f" SELECT d.doc_id, {score} AS score, count(*) OVER () AS total"
             + f" FROM ({candidates}) c JOIN {self.doc_table} d ON d.doc_id = c.doc_id{joins}"
-            + f" CROSS JOIN stats{from_extra}"
+            + from_extra
             + " WHERE "
             + " AND ".join(where)
             + f" ORDER BY {order} LIMIT %s OFFSET %s"
@@ -376,8 +468,8 @@ class PostgresBackend:
         return conditions
 
 
-# idf of a term matched by {df} of stats.n / df.n documents (or pages)
-_IDF = "ln(1 + (n - {df} + 0.5) / ({df} + 0.5))::float8"
+# idf of a term found in {df} of n documents (or pages); n may lag a little behind (see _stats)
+_IDF = "ln(1 + (greatest(n, {df}) - {df} + 0.5) / ({df} + 0.5))::float8"
 
 
 class _SqlBuilder:
@@ -465,29 +557,37 @@ def _boolean(query: ParsedQuery, positives: list[_Match], excluded: list[_Match]
         indexes = sorted({positives.index(_match_of(term)) for term in group})
         clauses.append("(" + " OR ".join(has(i) for i in indexes) + ")")
     clauses += [f"NOT ({has_excluded(j)})" for j in range(len(excluded))]
-    return "(" + " AND ".join(clauses) + ")"
+    return "(" + " AND ".join(clauses) + ")" if clauses else "TRUE"
 
 
 # -- tsvector literals ---------------------------------------------------------------------------------------
 def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in lexeme or "\\" in lexeme:
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return f"'{lexeme}'"
 
 
-def _vector(positions: dict[str, list[str]]) -> str:
-    return " ".join(f"{_quote(lexeme)}:{','.join(marks)}" for lexeme, marks in positions.items())
+def _lexeme(gram: str) -> str | None:
+    if gram == SEPARATOR:
+        return None
+    return LONG_WORD if len(gram) * 4 > MAX_LEXEME_BYTES and len(gram.encode()) > MAX_LEXEME_BYTES else gram
 
 
 def grams_vectors(grams: list[str]) -> list[tuple[str, int]]:
-    """tsvector literals (with their gram counts) for a grams stream: one, unless it has to be split."""
-    lexemes = [
-        None if gram == SEPARATOR else (LONG_WORD if len(gram.encode()) > MAX_LEXEME_BYTES else gram)
-        for gram in grams
-    ]
-    gap_after = [i + 1 < len(grams) and grams[i + 1] == SEPARATOR for i in range(len(grams))]
+    """tsvector literals, with their gram counts, for a grams stream: one, unless the stream has a lexeme more
+    than 256 times, more than 16383 positions or too many bytes; then overlapping parts, so no phrase is cut."""
+    lexemes = [_lexeme(gram) for gram in grams]
+    counts = Counter(lexeme for lexeme in lexemes if lexeme is not None)
+    if (
+        len(lexemes) <= MAX_POSITION
+        and max(counts.values(), default=0) <= MAX_POSITIONS_PER_LEXEME
+        and sum(len(lexeme.encode()) + 8 for lexeme in counts) <= MAX_ROW_LEXEME_BYTES
+    ):
+        return [(_grams_vector(lexemes, 0, len(lexemes)), counts.total())]
     vectors = []
     start = 0
-    while start < len(lexemes):
-        counts: Counter[str] = Counter()
+    while True:
+        counts = Counter()
         size = 0
         end = start
         while end < len(lexemes) and end - start < MAX_POSITION:
@@ -501,25 +601,31 @@ def grams_vectors(grams: list[str]) -> list[tuple[str, int]]:
                         break
                 counts[lexeme] += 1
             end += 1
-        positions: dict[str, list[str]] = {}
-        for index in range(start, end):
-            if lexemes[index] is not None:
-                mark = f"{index - start + 1}{GAP_WEIGHT if gap_after[index] else ''}"
-                positions.setdefault(lexemes[index], []).append(mark)
-        vectors.append((_vector(positions), sum(counts.values())))
+        vectors.append((_grams_vector(lexemes, start, end), counts.total()))
         if end >= len(lexemes):
-            break
+            return vectors
         start = max(start + 1, end - PHRASE_OVERLAP)
-    return vectors or [("", 0)]
+
+
+def _grams_vector(lexemes: list[str | None], start: int, end: int) -> str:
+    """Positions count from 1 at ``start``; a gap takes a position; a gram followed by a gap has weight C.
+    Each occurrence is written on its own (``'经济':1 '济发':2 '经济':9C``): PostgreSQL merges them."""
+    part = lexemes[start:end]
+    following = lexemes[start + 1 : end + 1]
+    if len(following) < len(part):
+        following.append("")  # the stream's end: no gap after the last gram
+    if any("'" in lexeme or "\\" in lexeme for lexeme in set(part) if lexeme is not None):
+        part = [None if lexeme is None else _quote(lexeme)[1:-1] for lexeme in part]
+    return " ".join(
+        f"'{lexeme}':{position}{GAP_WEIGHT if after is None else ''}"
+        for position, (lexeme, after) in enumerate(zip(part, following, strict=True), start=1)
+        if lexeme is not None
+    )
 
 
 def chars_vector(chars: list[str]) -> str:
-    positions: dict[str, list[str]] = {}
-    for index, char in enumerate(chars[:MAX_POSITION], start=1):
-        marks = positions.setdefault(char, [])
-        if len(marks) < MAX_POSITIONS_PER_LEXEME:
-            marks.append(str(index))
-    return _vector(positions)
+    """Every character with its positions (PostgreSQL keeps the first 256 of each; they only serve ranking)."""
+    return " ".join(f"{_quote(char)}:{position}" for position, char in enumerate(chars[:MAX_POSITION], start=1))
 
 
 def _split(tokens: str) -> list[str]:
@@ -553,7 +659,7 @@ def _rows(document: IndexDocument) -> tuple[tuple, list[tuple]]:
 
 
 def _versions() -> dict[str, str]:
-    return {"analyzer": str(ANALYZER_VERSION), "schema": str(INDEX_SCHEMA_VERSION)}
+    return {name: str(version) for name, version in current_versions().items()}
 
 
 __all__ = ["PostgresBackend", "chars_vector", "grams_vectors"]

@@ -16,11 +16,14 @@ import tantivy
 
 from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, current_versions
 from wenku.search.query import ParsedQuery, Term
-from wenku.text.analysis import index_tokens
+from wenku.text.analysis import index_tokens, words_of
 
 _WS = "wenku_ws"
 _VERSION_FILE = "wenku-index.json"
-_TITLE_BOOST = 3.0
+# Page entries have no title, so BM25's average title length is small and every title looks long: a title match
+# needs a stronger boost than usual to put a document whose exact title was typed first (contract-tested).
+_TITLE_BOOST = 5.0
+_WORDS_BOOST = 0.05  # words only refine the order of near ties; more would outweigh a title match
 _WRITER_HEAP = 128 * 1024 * 1024
 _MAX_PAGE_HITS = 20_000
 
@@ -66,7 +69,7 @@ class TantivyBackend:
 
     def upsert(self, documents: list[IndexDocument]) -> None:
         self.delete([d.id for d in documents])
-        for document in documents:
+        for document in {d.id: d for d in documents}.values():  # the last version of a document given twice
             for entry in _entries(document):
                 self.writer.add_document(tantivy.Document.from_dict(entry, self.schema))
 
@@ -172,6 +175,12 @@ class TantivyBackend:
             clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(alternatives)))
         for term in query.excluded:
             clauses.append((tantivy.Occur.MustNot, self._term_query(term, with_title)))
+        if with_title:  # document entries also hold rjieba's words: matching words add to the score only
+            words = {w for term in query.terms for run in term.runs if len(run) > 1 for w in words_of(run)}
+            clauses += [
+                (tantivy.Occur.Should, tantivy.Query.boost_query(self._term("words", w), _WORDS_BOOST))
+                for w in sorted(words)
+            ]
         return clauses
 
     def _filter_clauses(self, filters: Filters) -> list:
