@@ -74,7 +74,7 @@ def parse_query(raw: str) -> ParsedQuery:
             pending_or = bool(query.groups)
             continue
         if quoted is not None:
-            terms = [_term(quoted, phrase=True)]
+            terms = _phrase_terms(quoted)
         else:
             negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
             terms = [_term(piece, phrase=False) for piece in runs_of(bare.lstrip("-") if negated else bare)]
@@ -93,6 +93,23 @@ def parse_query(raw: str) -> ParsedQuery:
     if not query.groups:
         raise QueryError("请输入要搜索的文字（只有排除词或标点时无法搜索）")
     return query
+
+
+def _phrase_terms(text: str) -> list[Term | None]:
+    """A quoted phrase. A one-character Han run at either end of a phrase of several runs may begin or end a
+    longer run in the text (“发展，是” in 发展，是我们), which no bigram holds: it becomes a term of its own."""
+    phrase = _term(text, phrase=True)
+    if phrase is None:
+        return []
+    grams = list(phrase.grams)
+    edges: list[Term | None] = []
+    if len(grams) > 2 and is_single_han(grams[0]) and grams[1] == SEPARATOR:
+        edges.append(_term(grams[0], phrase=True))
+        grams = grams[2:]
+    if len(grams) > 2 and is_single_han(grams[-1]) and grams[-2] == SEPARATOR:
+        edges.append(_term(grams[-1], phrase=True))
+        grams = grams[:-2]
+    return [Term(text=phrase.text, grams=tuple(grams), runs=phrase.runs), *edges]
 
 
 def _term(text: str, phrase: bool) -> Term | None:
