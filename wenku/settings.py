@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wenku.accounts.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -71,6 +72,33 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 }
+
+# Accounts (wenku/accounts). New passwords are hashed with Argon2; the other hashers verify older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["wenku.accounts.backends.ThrottledModelBackend"]  # ModelBackend + failed-login limit
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:me"
+LOGOUT_REDIRECT_URL = "web:home"
+EMAIL_BACKEND = config.env_str("WENKU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = config.env_str("WENKU_EMAIL_HOST", "localhost")
+EMAIL_PORT = config.env_int("WENKU_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = config.env_str("WENKU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = config.env_str("WENKU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = config.env_bool("WENKU_EMAIL_TLS", False)
+EMAIL_USE_SSL = config.env_bool("WENKU_EMAIL_SSL", False)
+DEFAULT_FROM_EMAIL = config.env_str("WENKU_EMAIL_FROM", "webmaster@localhost")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
