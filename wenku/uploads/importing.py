@@ -1,0 +1,82 @@
+"""Uploaded files into the library, through the same importer as `wenku import`, for the web and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import UploadedFile
+
+from wenku.ingest.errors import ImportRefused
+from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes
+from wenku.library.models import Document, Status, Visibility
+from wenku.uploads import limits
+from wenku.uploads.reasons import in_chinese
+
+
+@dataclass
+class Outcome:
+    """One result line of an upload: a document imported, a duplicate, or a failure."""
+
+    name: str
+    result: ImportResult
+    document: Document | None = None  # set when the uploader may open it (never for someone else's private copy)
+
+    @property
+    def status(self) -> str:
+        return self.result.status
+
+    @property
+    def reason(self) -> str:
+        return self.result.reason or ""
+
+    @property
+    def reason_zh(self) -> str:
+        return in_chinese(self.result.reason)
+
+    @property
+    def hidden_duplicate(self) -> bool:
+        """The same file is in the library, but as a document this uploader may not see: say so, name nothing."""
+        return self.status == "duplicate" and self.document is None
+
+
+def options_for(
+    user, *, title: str = "", category: str = "", description: str = "", visibility: str = ""
+) -> ImportOptions:
+    """Import options for an upload by ``user``: staff publish at once, everyone else waits for moderation."""
+    return ImportOptions(
+        category=category.strip() or None,
+        uploader_id=user.pk,
+        visibility=visibility if visibility in Visibility.values else Visibility.PUBLIC,
+        status=Status.PUBLISHED if user.is_staff else Status.PENDING,
+        title=title.strip() or None,
+        description=description.strip(),
+    )
+
+
+def import_upload(upload: UploadedFile, options: ImportOptions, user) -> list[Outcome]:
+    """Import one uploaded file; its size is checked before its bytes are read into memory."""
+    name = upload.name or "upload"
+    if upload.size is not None and upload.size > limits.max_bytes():
+        return [Outcome(name, ImportResult(name, "failed", reason=limits.too_large_reason(upload.size)))]
+    try:
+        upload.seek(0)
+        data = upload.read()
+        results = import_bytes(data, name, options)
+    except ImportRefused as exc:
+        results = [ImportResult(name, "failed", reason=str(exc))]
+    finally:
+        upload.close()
+    return outcomes(name, results, user)
+
+
+def refused_for_size(name: str) -> Outcome:
+    """A file the upload handler dropped because it passed WENKU_MAX_FILE_MB while arriving."""
+    return Outcome(name, ImportResult(name, "failed", reason=limits.too_large_reason()))
+
+
+def outcomes(name: str, results: list[ImportResult], user) -> list[Outcome]:
+    ids = [r.id for r in results if r.id]
+    visible = {
+        d.pk: d for d in Document.objects.openable_by(user).filter(pk__in=ids).select_related("category", "uploader")
+    }
+    return [Outcome(name, r, visible.get(r.id) if r.id else None) for r in results]

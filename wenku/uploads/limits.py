@@ -1,0 +1,59 @@
+"""WENKU_MAX_FILE_MB for uploads: an oversized file is dropped while it arrives, never held whole.
+
+Django streams uploads to temporary files, so a large file cannot exhaust memory; but without a limit it would
+still fill the disk, and the importer would then read it into memory. ``SizeLimitHandler`` runs before Django's
+own handlers: once a file passes the limit it raises SkipFile, Django discards the rest of that file's bytes as
+they come, and the file is named in ``too_large`` so that the page can say why it is missing. The other files of
+the same request go on normally. Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZE) concern form fields only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+
+MB = 1024 * 1024
+
+
+def max_bytes() -> int:
+    return settings.WENKU_MAX_FILE_MB * MB
+
+
+def too_large_reason(size: int | None = None) -> str:
+    """The reason, worded as the importer words it for `wenku import` (the API returns it as is)."""
+    shown = f"{size / MB:.1f} MB" if size is not None else f"more than {settings.WENKU_MAX_FILE_MB} MB"
+    return f"file too large: {shown} (limit {settings.WENKU_MAX_FILE_MB} MB)"
+
+
+class SizeLimitHandler(FileUploadHandler):
+    def __init__(self, request=None, limit: int | None = None) -> None:
+        super().__init__(request)
+        self.limit = limit if limit is not None else max_bytes()
+        self.arrived: list[list] = []  # [field name, file name, too large] of each file, in the order sent
+
+    def new_file(self, field_name, file_name, *args, **kwargs) -> None:
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.arrived.append([field_name, file_name, False])
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.arrived[-1][2] = True
+            raise SkipFile()
+        return raw_data
+
+    def too_large(self, field_name: str) -> list[str]:
+        return [name for field, name, dropped in self.arrived if field == field_name and dropped]
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the file itself comes from the handlers after this one
+
+
+def install(request) -> SizeLimitHandler:
+    """Put the limit in front of the request's upload handlers; must run before anything reads the body."""
+    handler = getattr(request, "_wenku_size_limit", None)
+    if handler is None:
+        handler = SizeLimitHandler(request)
+        request._wenku_size_limit = handler
+        if not hasattr(request, "_files"):  # the body is still unread
+            request.upload_handlers.insert(0, handler)
+    return handler

@@ -1,0 +1,58 @@
+"""我的文档: the user's own documents with their state; editing and deleting (owners, and staff for any)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from wenku.library.models import Document
+from wenku.uploads.documents import delete_document, editable_by
+from wenku.uploads.forms import DocumentEditForm
+from wenku.uploads.models import Decision
+
+
+@login_required
+def my_documents(request):
+    reasons = Decision.objects.filter(document=OuterRef("pk"), action=Decision.Action.REJECT).order_by("-created")
+    documents = (
+        Document.objects.filter(uploader=request.user)
+        .select_related("category")
+        .annotate(rejection=Subquery(reasons.values("reason")[:1]))
+        .order_by("-created", "-id")
+    )
+    paginator = Paginator(documents, settings.WENKU_LIST_PAGE_SIZE)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= max(1, paginator.num_pages):
+        raise Http404("no such list page")
+    page = paginator.page(int(number))
+    return render(request, "uploads/my_documents.html", {"page_obj": page, "documents": page.object_list})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, document_id: int):
+    document = get_object_or_404(editable_by(request.user), pk=document_id)
+    form = DocumentEditForm(request.POST or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect(document.get_absolute_url())
+    return render(request, "uploads/edit.html", {"document": document, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, document_id: int):
+    """GET asks for confirmation; only the POST of that form deletes."""
+    document = get_object_or_404(editable_by(request.user).select_related("category"), pk=document_id)
+    if request.method == "POST":
+        title = document.title
+        delete_document(document)
+        messages.success(request, f"已删除《{title}》。")
+        return redirect("uploads:my_documents")
+    return render(request, "uploads/delete.html", {"document": document})
