@@ -185,3 +185,10 @@ def test_cached_pages_still_show_fresh_counts_and_changes(client, reports):
     document.visibility = Visibility.PRIVATE
     document.save()
     assert client.get(f"/d/{document.pk}/2/").status_code == 404
+
+
+def test_the_header_offers_uploads_to_people_who_are_logged_in(client, db, django_user_model):
+    assert "上传" not in client.get("/about/").content.decode()
+    client.force_login(django_user_model.objects.create_user("writer", password="x-long-password-1"))
+    html = client.get("/about/").content.decode()
+    assert 'href="/upload/"' in html and 'href="/my/documents/"' in html and "审核" not in html

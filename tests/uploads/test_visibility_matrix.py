@@ -186,13 +186,6 @@ def test_hiding_a_document_takes_it_off_every_list_at_once(world, staff):
     assert world["clients"]["owner"].get(public.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="LEAK: wenku/web/views/read.py caches the rendered reading page for anonymous readers for "
-    "PAGE_CACHE_SECONDS (60 s) keyed by that page's own document; its 相关文档 list is part of the cached HTML, "
-    "so a related document hidden meanwhile keeps showing there (title and link) until the entry expires",
-)
 def test_a_hidden_document_leaves_related_lists_at_once(world, staff):
     anonymous = world["clients"]["anonymous"]
     public = world["documents"]["public"]
@@ -201,13 +194,6 @@ def test_a_hidden_document_leaves_related_lists_at_once(world, staff):
     assert public.title not in related_titles(anonymous, world["anchor"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="LEAK: wenku/web/views/search.py (search_page) offers Category.objects.all() as the category filter: "
-    "the name of a category that only non-public documents use (uploaders may create categories) is shown to "
-    "everyone",
-)
 def test_a_category_of_private_documents_only_is_not_named_to_others(owner_client, client, tmp_path):
     from tests.uploads.conftest import upload
 

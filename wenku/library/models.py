@@ -10,9 +10,18 @@ from django.utils import timezone
 from wenku.text.counting import reading_minutes
 
 
+class CategoryQuerySet(models.QuerySet):
+    def with_documents_for(self, user) -> CategoryQuerySet:
+        """Categories holding documents that ``user`` may see in lists, with their number as ``count``."""
+        visible = models.Q(documents__in=Document.objects.listed_for(user))
+        return self.annotate(count=models.Count("documents", filter=visible)).filter(count__gt=0)
+
+
 class Category(models.Model):
     name = models.CharField("名称", max_length=100, unique=True)
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

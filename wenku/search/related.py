@@ -16,13 +16,16 @@ log = logging.getLogger(__name__)
 _STOP = {"中华人民共和国", "关于", "我们", "工作", "报告", "的", "和", "在"}
 
 
-def related_documents(document: Document, user, limit: int = 5) -> list[Document]:
-    """Up to ``limit`` visible documents related to ``document`` (best first); empty if search is unavailable.
-
-    The candidate ids are cached for a while: every reading page shows them, and they change slowly."""
-    ids = cache.get_or_set(
-        f"wenku:related:{document.pk}:{document.updated.timestamp()}", lambda: _related_ids(document, limit * 3), 600
-    )
+def related_documents(document_id: int, user, limit: int = 5) -> list[Document]:
+    """Up to ``limit`` documents related to a document that ``user`` may see, best first; empty if search is
+    unavailable. The candidate ids are cached for a while (they change slowly); who may see them is decided on
+    every call, so a hidden document leaves these lists at once."""
+    key = f"wenku:related:{document_id}"
+    ids = cache.get(key)
+    if ids is None:
+        document = Document.objects.filter(pk=document_id).only("id", "title").first()
+        ids = _related_ids(document, limit * 3) if document else []
+        cache.set(key, ids, 600)
     found = {d.pk: d for d in Document.objects.listed_for(user).filter(pk__in=ids).only("id", "title", "chars")}
     return [found[i] for i in ids if i in found][:limit]
 

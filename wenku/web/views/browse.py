@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -18,8 +17,7 @@ def _listed(request):
 
 
 def _categories(request):
-    visible = Q(documents__in=_listed(request))
-    return Category.objects.annotate(count=Count("documents", filter=visible)).filter(count__gt=0)
+    return Category.objects.with_documents_for(request.user)
 
 
 def home(request):
@@ -44,7 +42,7 @@ def popular(request):
 
 
 def category(request, slug: str):
-    category = get_object_or_404(Category, slug=slug)
+    category = get_object_or_404(_categories(request), slug=slug)  # no visible documents: not to be named
     documents = _listed(request).filter(category=category).order_by("-created", "-id")
     return _paged_list(request, documents, category.name, category=category)
 

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, Ht
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from wenku.accounts.reading import on_page_read, reading_context
 from wenku.library.models import Document, Page
@@ -63,7 +64,11 @@ def _render_page(request, document_id: int, number: int):
         html = _render_html(request, document, number, views=_VIEWS_MARK if shared else views)
         if shared and "csrfmiddlewaretoken" not in html:
             cache.set(key, html, PAGE_CACHE_SECONDS)
-    response = HttpResponse(html.replace(_VIEWS_MARK, str(views)) if shared else html)
+    if shared:
+        html = html.replace(_VIEWS_MARK, str(views))
+    # 相关文档 change with other documents' visibility, so they are never part of a cached page.
+    html = html.replace(_RELATED_MARK, _related_html(request, document_id), 1)
+    response = HttpResponse(html)
     if new_cookie:
         response.set_cookie(COOKIE, new_cookie, max_age=COOKIE_AGE, samesite="Lax", httponly=True)
     return response
@@ -73,6 +78,19 @@ def _render_page(request, document_id: int, number: int):
 # request; the rest is rendered once a minute at most (per process), keyed by the document's last change.
 PAGE_CACHE_SECONDS = 60
 _VIEWS_MARK = "WENKU-VIEWS-8e1f"
+_RELATED_MARK = "WENKU-RELATED-8e1f"
+
+
+def _related_html(request, document_id: int) -> str:
+    related = related_documents(document_id, request.user)
+    if not related:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a> <span class="count">{}字</span></li>',
+        ((d.get_absolute_url(), d.title, d.chars) for d in related),
+    )
+    return format_html('<aside class="related"><h2 class="section-title">相关文档</h2><ul>{}</ul></aside>', items)
 
 
 def _shareable(request) -> bool:
@@ -90,7 +108,7 @@ def _render_html(request, document: Document, number: int, views) -> str:
         "page": page,
         "paragraphs": _paragraphs(document, page, highlight_runs),
         "highlight": request.GET.get("hl", "") if highlight_runs else "",
-        "related": related_documents(document, request.user),
+        "related_mark": _RELATED_MARK,
         **reading_context(request, document),
         "window": [(n, document.page_url(n)) for n in page_window(number, document.page_count)],
         "prev_url": document.page_url(number - 1) if number > 1 else None,

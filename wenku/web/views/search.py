@@ -35,7 +35,7 @@ def search_page(request):
         "sorts": SORTS,
         "sort": sort if sort in SORTS else "relevance",
         "formats": FORMATS,
-        "categories": Category.objects.all(),
+        "categories": Category.objects.with_documents_for(request.user),
         "chosen": chosen,
     }
     if raw.strip():
