@@ -1,9 +1,7 @@
 """Uploading through the JSON API (POST /api/documents), mounted under /api/.
 
 Who may upload: a logged-in user, by session (a browser: the CSRF token is required, as for any form) or by a
-token (``Authorization: Bearer``, resolved to request.user by the accounts middleware). A request that carries an
-Authorization header cannot be a cross-site forgery (browsers do not add that header to cross-site requests
-without a CORS preflight, which this site does not answer), so it is not asked for a CSRF token.
+personal token (``Authorization: Bearer``, checked by wenku.accounts.auth), which needs no CSRF token.
 """
 
 from __future__ import annotations
@@ -13,8 +11,9 @@ from datetime import datetime
 from django.conf import settings
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security import APIKeyCookie
 
+from wenku.accounts.auth import BearerToken
 from wenku.library.models import Document, Visibility
 from wenku.uploads import limits
 from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
@@ -32,9 +31,12 @@ class _SignedIn:
         return user if user is not None and user.is_authenticated else None
 
 
-class BearerUser(_SignedIn, HttpBearer):
+class BearerUser(BearerToken):
+    """A real personal token (checked by accounts), never just any Authorization header beside a session."""
+
     def authenticate(self, request, token: str):
-        return self.user_of(request)
+        limits.install(request)
+        return super().authenticate(request, token)
 
 
 class SessionUser(_SignedIn, APIKeyCookie):
