@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 _STOP = {"中华人民共和国", "关于", "我们", "工作", "报告", "的", "和", "在"}
 
 
-def related_documents(document_id: int, user, limit: int = 5) -> list[Document]:
+def related_documents(document_id: int, user, limit: int = 5) -> list[Related]:
     """Up to ``limit`` documents related to a document that ``user`` may see, best first; empty if search is
     unavailable. The candidate ids are cached for a while (they change slowly); who may see them is decided on
     every call, so a hidden document leaves these lists at once."""
@@ -26,8 +27,18 @@ def related_documents(document_id: int, user, limit: int = 5) -> list[Document]:
         document = Document.objects.filter(pk=document_id).only("id", "title").first()
         ids = _related_ids(document, limit * 3) if document else []
         cache.set(key, ids, 600)
-    found = {d.pk: d for d in Document.objects.listed_for(user).filter(pk__in=ids).only("id", "title", "chars")}
+    if not ids:
+        return []
+    visible = Document.objects.listed_for(user).filter(pk__in=ids).order_by()
+    found = {row[0]: Related(*row) for row in visible.values_list("id", "title", "chars")}
     return [found[i] for i in ids if i in found][:limit]
+
+
+@dataclass(frozen=True)
+class Related:
+    id: int
+    title: str
+    chars: int
 
 
 def _related_ids(document: Document, limit: int) -> list[int]:

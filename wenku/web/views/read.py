@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -88,7 +89,7 @@ def _related_html(request, document_id: int) -> str:
     items = format_html_join(
         "",
         '<li><a href="{}">{}</a> <span class="count">{}字</span></li>',
-        ((d.get_absolute_url(), d.title, d.chars) for d in related),
+        ((reverse("web:document", args=[d.id]), d.title, d.chars) for d in related),
     )
     return format_html('<aside class="related"><h2 class="section-title">相关文档</h2><ul>{}</ul></aside>', items)
 

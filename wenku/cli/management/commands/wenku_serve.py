@@ -70,6 +70,8 @@ def run_gunicorn(bind: str, workers: int, threads: int) -> None:
             self.cfg.set("timeout", 60)
             self.cfg.set("keepalive", 5)
             self.cfg.set("accesslog", os.environ.get("WENKU_ACCESS_LOG") or None)
+            # gunicorn's control socket lives in one place per user: two sites would take it from each other.
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return application
