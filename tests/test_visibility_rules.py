@@ -7,7 +7,7 @@ import itertools
 from django.contrib.auth.models import AnonymousUser
 
 from wenku.library.models import Document, DocumentQuerySet, Status, Visibility
-from wenku.library.reading_state import reading_state
+from wenku.library.reading_state import listed_titles, reading_state
 
 
 def test_openable_by_and_opens_for_agree_in_every_case(reports_dir, import_one, django_user_model):
@@ -20,10 +20,14 @@ def test_openable_by_and_opens_for_agree_in_every_case(reports_dir, import_one, 
     for status, visibility, uploader in itertools.product(Status.values, Visibility.values, [owner, None]):
         Document.objects.filter(pk=document.pk).update(status=status, visibility=visibility, uploader=uploader)
         for name, user in people.items():
+            uploader_id = uploader.pk if uploader else None
             in_sql = Document.objects.openable_by(user).filter(pk=document.pk).exists()
-            in_python = DocumentQuerySet.opens_for(user, status, visibility, uploader.pk if uploader else None)
+            in_python = DocumentQuerySet.opens_for(user, status, visibility, uploader_id)
             assert in_sql == in_python, (status, visibility, uploader, name)
             assert (reading_state(document.pk, user) is not None) == in_sql
+            listed_sql = Document.objects.listed_for(user).filter(pk=document.pk).exists()
+            assert listed_sql == DocumentQuerySet.lists_for(user, status, visibility, uploader_id), (status, name)
+            assert (document.pk in listed_titles([document.pk], user)) == listed_sql
             cases += 1
     assert cases == 3 * 3 * 2 * 4
     assert reading_state(document.pk + 1000, staff) is None

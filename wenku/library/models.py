@@ -49,9 +49,16 @@ class Status(models.TextChoices):
 class DocumentQuerySet(models.QuerySet):
     """The one place that decides who sees which document.
 
-    ``openable_by`` says it in SQL for queries; ``opens_for`` says the same for one row already in hand (the
-    reading page's hot path). tests/test_visibility_rules.py checks that the two agree in every case.
+    ``openable_by`` and ``listed_for`` say it in SQL for queries; ``opens_for`` and ``lists_for`` say the same for
+    a row already in hand (the reading page's hot path). tests/test_visibility_rules.py checks that each pair agrees
+    in every case.
     """
+
+    @staticmethod
+    def lists_for(user, status: str, visibility: str, uploader_id: int | None) -> bool:
+        if user is not None and user.is_authenticated and (user.is_staff or user.pk == uploader_id):
+            return True
+        return status == Status.PUBLISHED and visibility == Visibility.PUBLIC
 
     @staticmethod
     def opens_for(user, status: str, visibility: str, uploader_id: int | None) -> bool:

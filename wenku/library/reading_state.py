@@ -44,3 +44,22 @@ def reading_state(document_id: int, user) -> ReadingState | None:
     if is_naive(updated):
         updated = make_aware(updated, connection.timezone)
     return ReadingState(page_count=page_count, updated=updated, views=views)
+
+
+def listed_titles(document_ids: list[int], user) -> dict[int, tuple[str, int]]:
+    """{id: (title, chars)} of those documents that may be listed for ``user``, in one plain query."""
+    if not document_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(document_ids))
+    sql = (
+        f"SELECT id, title, chars, status, visibility, uploader_id FROM {Document._meta.db_table} "
+        f"WHERE id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(document_ids))
+        rows = cursor.fetchall()
+    return {
+        document_id: (title, chars)
+        for document_id, title, chars, status, visibility, uploader_id in rows
+        if DocumentQuerySet.lists_for(user, status, visibility, uploader_id)
+    }

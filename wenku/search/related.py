@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from wenku.library.models import Document
+from wenku.library.reading_state import listed_titles
 from wenku.search.backends.base import Filters
 from wenku.search.query import ParsedQuery, Term
 from wenku.search.registry import get_backend
@@ -29,9 +30,8 @@ def related_documents(document_id: int, user, limit: int = 5) -> list[Related]:
         cache.set(key, ids, 600)
     if not ids:
         return []
-    visible = Document.objects.listed_for(user).filter(pk__in=ids).order_by()
-    found = {row[0]: Related(*row) for row in visible.values_list("id", "title", "chars")}
-    return [found[i] for i in ids if i in found][:limit]
+    found = listed_titles(ids, user)
+    return [Related(i, *found[i]) for i in ids if i in found][:limit]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 
 from wenku.accounts.reading import on_page_read, reading_context
 from wenku.library.models import Document, Page
@@ -86,12 +86,12 @@ def _related_html(request, document_id: int) -> str:
     related = related_documents(document_id, request.user)
     if not related:
         return ""
-    items = format_html_join(
-        "",
-        '<li><a href="{}">{}</a> <span class="count">{}字</span></li>',
-        ((reverse("web:document", args=[d.id]), d.title, d.chars) for d in related),
+    home = reverse("web:home")  # document URLs are d/<id>/ under it (see web/urls.py)
+    items = "".join(
+        f'<li><a href="{home}d/{d.id}/">{escape(d.title)}</a> <span class="count">{d.chars}字</span></li>'
+        for d in related
     )
-    return format_html('<aside class="related"><h2 class="section-title">相关文档</h2><ul>{}</ul></aside>', items)
+    return f'<aside class="related"><h2 class="section-title">相关文档</h2><ul>{items}</ul></aside>'
 
 
 def _shareable(request) -> bool:
