@@ -103,6 +103,8 @@ def _sqlite(path: Path) -> dict:
         "NAME": str(path),
         # Tests use a real file too (not shared-cache memory), so WAL, busy timeouts and locking behave as in use.
         "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
+        # Keep each thread's connection: opening one runs the PRAGMAs below, which costs more than a page view.
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

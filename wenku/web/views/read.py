@@ -76,8 +76,8 @@ def _render_page(request, document_id: int, number: int):
 
 
 # Anonymous readers without a highlight all get the same page but for the view count, which is filled in per
-# request; the rest is rendered once a minute at most (per process), keyed by the document's last change.
-PAGE_CACHE_SECONDS = 60
+# request; the rest is rendered once every five minutes at most (per process), keyed by the document's last change.
+PAGE_CACHE_SECONDS = 300
 _VIEWS_MARK = "WENKU-VIEWS-8e1f"
 _RELATED_MARK = "WENKU-RELATED-8e1f"
 
