@@ -18,6 +18,7 @@ from wenku.search.registry import get_backend
 
 log = logging.getLogger(__name__)
 BATCH = 500
+COMMIT_EVERY = 10_000
 
 
 def searchable_documents():
@@ -26,23 +27,40 @@ def searchable_documents():
 
 
 def apply_pending(limit: int = 100_000) -> int:
-    """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed."""
+    """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed.
+
+    Entries leave the outbox only after the index commit that holds them; commits come every COMMIT_EVERY
+    documents (each commit costs a segment flush and merge)."""
     backend = get_backend()
     if backend.needs_rebuild():
         return rebuild()
-    done = 0
+    done, last_id, applied = 0, 0, []
     while done < limit:
-        changes = list(DocumentChange.objects.order_by("id").values_list("id", "document_id")[: min(BATCH, limit)])
+        changes = list(
+            DocumentChange.objects.filter(id__gt=last_id)
+            .order_by("id")
+            .values_list("id", "document_id")[: min(BATCH, limit - done)]
+        )
         if not changes:
             break
         document_ids = sorted({document_id for _, document_id in changes})
         found = _index_documents(document_ids)
         backend.upsert(found)
         backend.delete(sorted(set(document_ids) - {d.id for d in found}))
-        backend.commit()
-        DocumentChange.objects.filter(id__in=[change_id for change_id, _ in changes]).delete()
+        applied += [change_id for change_id, _ in changes]
+        last_id = changes[-1][0]
         done += len(document_ids)
+        if len(applied) >= COMMIT_EVERY:
+            _commit(backend, applied)
+            applied = []
+    _commit(backend, applied)
     return done
+
+
+def _commit(backend, change_ids: list[int]) -> None:
+    backend.commit()
+    for start in range(0, len(change_ids), BATCH):
+        DocumentChange.objects.filter(id__in=change_ids[start : start + BATCH]).delete()
 
 
 def has_pending() -> bool:
@@ -57,9 +75,11 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
     ids = list(searchable_documents().order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         backend.upsert(_index_documents(ids[start : start + BATCH]))
-        backend.commit()
+        if (start // BATCH + 1) % (COMMIT_EVERY // BATCH) == 0:
+            backend.commit()
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
+    backend.commit()
     backend.mark_built()
     DocumentChange.objects.filter(id__lte=latest).delete()
     return len(ids)
