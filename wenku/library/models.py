@@ -46,6 +46,12 @@ class Status(models.TextChoices):
     REJECTED = "rejected", "已拒绝"
 
 
+class DownloadPolicy(models.TextChoices):
+    EVERYONE = "everyone", "所有人可下载"
+    MEMBERS = "members", "仅登录用户可下载"
+    OFF = "off", "不可下载"
+
+
 class DocumentQuerySet(models.QuerySet):
     """The one place that decides who sees which document.
 
@@ -106,6 +112,9 @@ class Document(models.Model):
     views = models.PositiveBigIntegerField("阅读量", default=0)
     visibility = models.CharField("可见性", max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.PUBLISHED)
+    download_policy = models.CharField(
+        "下载", max_length=10, choices=DownloadPolicy, default=DownloadPolicy.EVERYONE
+    )
     created = models.DateTimeField("上传时间", default=timezone.now)
     updated = models.DateTimeField("修改时间", auto_now=True)
 
@@ -170,6 +179,28 @@ class Page(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} 第{self.number}页"
+
+
+class Article(models.Model):
+    """One article of a compilation (汇编): its title and where it begins in the document's text.
+
+    A single document has no rows. ``page`` and ``chars`` are derived from ``start`` and the next article's start,
+    kept here so the table of contents is one query.
+    """
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="articles")
+    title = models.CharField("标题", max_length=300)
+    start = models.PositiveIntegerField(help_text="offset of the article's first character in the document's text")
+    page = models.PositiveIntegerField("页码")
+    chars = models.PositiveIntegerField("字数")
+
+    class Meta:
+        ordering = ["document", "start"]
+        verbose_name = verbose_name_plural = "篇目"
+        constraints = [models.UniqueConstraint(fields=["document", "start"], name="article_unique_start")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ViewMark(models.Model):
