@@ -44,6 +44,16 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of {', '.join(choices)}")
+    return value
+
+
 def data_dir() -> Path:
     """WENKU_DATA_DIR (default ./wenku-data), created if missing."""
     path = Path(env_str("WENKU_DATA_DIR", "wenku-data")).expanduser().resolve()

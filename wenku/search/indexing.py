@@ -3,6 +3,9 @@
 Changes are applied idempotently (an upsert replaces, a delete of a missing document is harmless) and only then
 removed from the outbox, so a crash at any point leaves work that the next apply redoes. A changed analyzer or
 schema version rebuilds the whole index.
+
+Other indexes that must hold the same documents (the 查重 fingerprint index) are *followers*, named in
+settings.WENKU_INDEX_FOLLOWERS: each batch is handed to them too, and they commit before the outbox rows go.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from wenku.library.models import Document, DocumentChange, Page
 from wenku.search.backends.base import IndexDocument
@@ -26,6 +31,11 @@ def searchable_documents():
     return Document.objects.listed_for(None)
 
 
+def followers() -> list:
+    """The indexes that follow the search index (fresh objects: cheap, and settings may change in tests)."""
+    return [import_string(path)() for path in getattr(settings, "WENKU_INDEX_FOLLOWERS", [])]
+
+
 def apply_pending(limit: int = 100_000) -> int:
     """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed.
 
@@ -34,6 +44,10 @@ def apply_pending(limit: int = 100_000) -> int:
     backend = get_backend()
     if backend.needs_rebuild():
         return rebuild()
+    stale = [follower for follower in followers() if follower.needs_rebuild()]
+    if stale:
+        rebuild(targets=stale)
+    targets = [backend, *followers()]
     done, last_id, applied = 0, 0, []
     while done < limit:
         changes = list(
@@ -45,20 +59,23 @@ def apply_pending(limit: int = 100_000) -> int:
             break
         document_ids = sorted({document_id for _, document_id in changes})
         found = _index_documents(document_ids)
-        backend.upsert(found)
-        backend.delete(sorted(set(document_ids) - {d.id for d in found}))
+        gone = sorted(set(document_ids) - {d.id for d in found})
+        for target in targets:
+            target.upsert(found)
+            target.delete(gone)
         applied += [change_id for change_id, _ in changes]
         last_id = changes[-1][0]
         done += len(document_ids)
         if len(applied) >= COMMIT_EVERY:
-            _commit(backend, applied)
+            _commit(targets, applied)
             applied = []
-    _commit(backend, applied)
+    _commit(targets, applied)
     return done
 
 
-def _commit(backend, change_ids: list[int]) -> None:
-    backend.commit()
+def _commit(targets: list, change_ids: list[int]) -> None:
+    for target in targets:
+        target.commit()
     for start in range(0, len(change_ids), BATCH):
         DocumentChange.objects.filter(id__in=change_ids[start : start + BATCH]).delete()
 
@@ -67,21 +84,30 @@ def has_pending() -> bool:
     return DocumentChange.objects.exists()
 
 
-def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
-    """Index every searchable document from scratch."""
-    backend = get_backend()
+def rebuild(progress: Callable[[int, int], None] | None = None, targets: list | None = None) -> int:
+    """Index every searchable document from scratch: into the search index and its followers, or only into
+    ``targets`` (a follower whose own format changed). The outbox is emptied only by a full rebuild."""
+    full = targets is None
+    if targets is None:
+        targets = [get_backend(), *followers()]
     latest = DocumentChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    backend.clear()
+    for target in targets:
+        target.clear()
     ids = list(searchable_documents().order_by("id").values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
-        backend.upsert(_index_documents(ids[start : start + BATCH]))
+        documents = _index_documents(ids[start : start + BATCH])
+        for target in targets:
+            target.upsert(documents)
         if (start // BATCH + 1) % (COMMIT_EVERY // BATCH) == 0:
-            backend.commit()
+            for target in targets:
+                target.commit()
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
-    backend.commit()
-    backend.mark_built()
-    DocumentChange.objects.filter(id__lte=latest).delete()
+    for target in targets:
+        target.commit()
+        target.mark_built()
+    if full:
+        DocumentChange.objects.filter(id__lte=latest).delete()
     return len(ids)
 
 

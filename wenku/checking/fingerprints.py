@@ -1,0 +1,110 @@
+"""Winnowing fingerprints of text, with every fingerprint's place in the original text.
+
+Matching works on a *stream*: the text normalised for matching (wenku.text.analysis.normalize: traditional to
+simplified, full width to half width, lower case) with everything but letters and digits dropped, so punctuation
+and whitespace never break or make a match. ``Stream.offsets[i]`` is where stream character ``i`` stands in the
+original text, so matches map back to exactly what the user sees.
+
+Winnowing (Schleimer, Wilkerson, Aiken 2003): hash every k-gram of the stream, and in every window of ``w``
+consecutive hashes keep the smallest (the rightmost on ties). Any run shared by two texts that is at least
+``t = k + w - 1`` stream characters long shares a kept hash, so it is found; runs shorter than ``k`` never are.
+Everything here is vectorised with numpy: no Python loop runs per character.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from wenku.text.analysis import normalize
+
+K = 8  # noise threshold: shared runs shorter than this are never found
+_BASE = np.uint64(0x100000001B3)
+
+
+@cache
+def _tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per BMP code point: the folded code point, and whether it is matched at all (letters and digits)."""
+    all_bmp = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF)
+    folded = normalize(all_bmp)
+    fold = np.arange(0x10000, dtype=np.uint32)
+    keep = np.zeros(0x10000, dtype=bool)
+    points = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
+    fold[points] = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    keep[points] = [ch.isalnum() for ch in folded]
+    return fold, keep
+
+
+@dataclass(frozen=True)
+class Stream:
+    codes: np.ndarray  # uint32 folded code points of the matched characters
+    offsets: np.ndarray  # int64 offset of each in the original text
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def key(self) -> bytes:
+        """The stream as bytes (4 per character), for fast slice comparisons while extending matches."""
+        return self.codes.tobytes()
+
+
+def stream_of(text: str) -> Stream:
+    fold, keep = _tables()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    bmp = codes < 0x10000
+    index = np.where(bmp, codes, 0)
+    folded = np.where(bmp, fold[index], codes)
+    kept = np.where(bmp, keep[index], True)  # beyond the BMP: Han extensions, kept
+    offsets = np.flatnonzero(kept)
+    return Stream(codes=folded[offsets], offsets=offsets)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: polynomial hashes have structured low bits, minima need uniform ones."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def kgram_hashes(codes: np.ndarray, k: int = K) -> np.ndarray:
+    """uint64 hash of every k-gram (len(codes) - k + 1 of them)."""
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    values = codes.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.zeros(n, dtype=np.uint64)
+        for j in range(k):
+            h = h * _BASE + values[j : j + n]
+        return _mix(h)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    hashes: np.ndarray  # int64 (the uint64 hash's bits), one per kept k-gram
+    positions: np.ndarray  # int32 stream position of that k-gram
+
+
+def winnow(stream: Stream, window: int, k: int = K) -> Fingerprints:
+    """The kept fingerprints of a stream: the rightmost minimum of every ``window`` consecutive k-gram hashes."""
+    hashes = kgram_hashes(stream.codes, k)
+    if len(hashes) == 0:
+        return Fingerprints(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))
+    if len(hashes) <= window:
+        chosen = np.array([len(hashes) - 1 - int(np.argmin(hashes[::-1]))])
+    else:
+        windows = sliding_window_view(hashes, window)
+        rightmost = window - 1 - np.argmin(windows[:, ::-1], axis=1)
+        chosen = np.unique(np.arange(len(windows)) + rightmost)
+    return Fingerprints(hashes=hashes[chosen].view(np.int64), positions=chosen.astype(np.int32))
+
+
+def window_for(min_run: int, k: int = K) -> int:
+    """The winnowing window that guarantees every shared run of ``min_run`` stream characters is found."""
+    return max(1, min_run - k + 1)

@@ -1,0 +1,32 @@
+"""Keeps the fingerprint index in step with the library: the search indexer hands every batch it applies from
+the outbox to its followers (settings.WENKU_INDEX_FOLLOWERS), so both indexes see the same documents."""
+
+from __future__ import annotations
+
+from wenku.checking.fingerprints import stream_of, winnow
+from wenku.checking.registry import get_index, window
+
+
+class FingerprintFollower:
+    name = "fingerprints"
+
+    def upsert(self, documents) -> None:
+        index, size = get_index(), window()
+        for document in documents:
+            fingerprints = winnow(stream_of("\n".join(document.pages)), size)
+            index.add(document.id, fingerprints.hashes, fingerprints.positions)
+
+    def delete(self, document_ids: list[int]) -> None:
+        get_index().delete(document_ids)
+
+    def commit(self) -> None:
+        get_index().commit()
+
+    def clear(self) -> None:
+        get_index().clear()
+
+    def needs_rebuild(self) -> bool:
+        return get_index().needs_rebuild()
+
+    def mark_built(self) -> None:
+        get_index().mark_built()

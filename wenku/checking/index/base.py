@@ -1,0 +1,55 @@
+"""What a fingerprint index offers; both kinds pass tests/checking/test_index_contract.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from wenku.checking.fingerprints import K
+
+FORMAT_VERSION = 1
+
+
+def current_version(window: int) -> dict[str, int]:
+    """What an index must have been built with to be used as it is."""
+    from wenku.text import analysis
+
+    return {"format": FORMAT_VERSION, "analyzer": analysis.ANALYZER_VERSION, "k": K, "window": window}
+
+
+@dataclass
+class Postings:
+    """For query hashes ``q``: ``counts[i]`` postings hold ``q[i]`` in the whole index; for the hashes that are
+    not too common, each posting as (``query`` index into q, ``documents``, ``positions``)."""
+
+    counts: np.ndarray
+    query: np.ndarray
+    documents: np.ndarray
+    positions: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int) -> Postings:
+        zeros = np.zeros(0, dtype=np.int64)
+        return cls(np.zeros(n, dtype=np.int64), zeros, zeros, zeros)
+
+
+class FingerprintIndex(Protocol):
+    def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
+        """Add or replace a document's fingerprints (visible after commit)."""
+
+    def delete(self, document_ids: list[int]) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def clear(self) -> None: ...
+
+    def lookup(self, hashes: np.ndarray, max_count: int) -> Postings:
+        """Postings of unique ``hashes``; a hash held by more than ``max_count`` postings gets only its count."""
+
+    def document_count(self) -> int: ...
+
+    def needs_rebuild(self) -> bool: ...
+
+    def mark_built(self) -> None: ...

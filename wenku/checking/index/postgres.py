@@ -1,0 +1,80 @@
+"""The fingerprint index as a PostgreSQL table, for sites whose app processes share no disk."""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import connection, transaction
+
+from wenku.checking.index.base import Postings
+from wenku.checking.models import Fingerprint, IndexState
+
+_TABLE = Fingerprint._meta.db_table
+
+
+class PostgresFingerprintIndex:
+    def __init__(self, version: dict[str, int]) -> None:
+        self.version = version
+        self._added: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._deleted: set[int] = set()
+
+    def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
+        self._deleted.discard(document_id)
+        self._added[document_id] = (hashes, positions)
+
+    def delete(self, document_ids: list[int]) -> None:
+        for document_id in document_ids:
+            self._added.pop(document_id, None)
+            self._deleted.add(document_id)
+
+    def commit(self) -> None:
+        if not self._added and not self._deleted:
+            return
+        touched = sorted(set(self._added) | self._deleted)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {_TABLE} WHERE document_id = ANY(%s)", [touched])
+            with cursor.cursor.copy(f"COPY {_TABLE} (hash, document_id, position) FROM STDIN") as copy:
+                for document_id, (hashes, positions) in self._added.items():
+                    for h, p in zip(hashes.tolist(), positions.tolist(), strict=True):
+                        copy.write_row((h, document_id, p))
+        self._added, self._deleted = {}, set()
+
+    def clear(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {_TABLE}")
+        IndexState.objects.filter(key="fingerprints").delete()
+        self._added, self._deleted = {}, set()
+
+    def lookup(self, hashes: np.ndarray, max_count: int) -> Postings:
+        hashes = np.asarray(hashes, dtype=np.int64)
+        if not len(hashes):
+            return Postings.empty(0)
+        where = {h: i for i, h in enumerate(hashes.tolist())}
+        counts = np.zeros(len(hashes), dtype=np.int64)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT hash, count(*) FROM {_TABLE} WHERE hash = ANY(%s) GROUP BY hash", [list(where)]
+            )
+            for h, n in cursor.fetchall():
+                counts[where[h]] = n
+            wanted = [h for h, i in where.items() if 0 < counts[i] <= max_count]
+            rows: list[tuple[int, int, int]] = []
+            if wanted:
+                cursor.execute(f"SELECT hash, document_id, position FROM {_TABLE} WHERE hash = ANY(%s)", [wanted])
+                rows = cursor.fetchall()
+        if not rows:
+            return Postings(counts, *(np.zeros(0, dtype=np.int64) for _ in range(3)))
+        table = np.array(rows, dtype=np.int64)
+        query = np.array([where[h] for h in table[:, 0].tolist()], dtype=np.int64)
+        return Postings(counts, query, table[:, 1].copy(), table[:, 2].copy())
+
+    def document_count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(DISTINCT document_id) FROM {_TABLE}")
+            return cursor.fetchone()[0]
+
+    def needs_rebuild(self) -> bool:
+        state = IndexState.objects.filter(key="fingerprints").first()
+        return state is None or state.value != self.version
+
+    def mark_built(self) -> None:
+        IndexState.objects.update_or_create(key="fingerprints", defaults={"value": self.version})

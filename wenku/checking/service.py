@@ -1,0 +1,82 @@
+"""check_text(): the one entry point for a 查重 check, used by the web page, the API and the CLI.
+
+The submitted text is never stored here; adding it to the library is a separate, explicit import.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from wenku.checking.fingerprints import K, stream_of
+from wenku.checking.matching import find_seeds, grow_runs, rank_candidates
+from wenku.checking.quotations import quotation_spans
+from wenku.checking.registry import get_index, window
+from wenku.checking.report import CheckReport, Match, Source
+from wenku.checking.sources import load_sources, page_url
+from wenku.checking.spans import chars_in, subtract, union
+from wenku.text.counting import count_chars
+
+MAX_CANDIDATES = 40
+
+
+class CheckError(ValueError):
+    """The submission cannot be checked (empty, too long); the message says why, for the user."""
+
+
+def check_text(
+    text: str,
+    *,
+    exclude: set[int] = frozenset(),
+    common_docs: int | None = None,
+    max_candidates: int = MAX_CANDIDATES,
+) -> CheckReport:
+    """Which passages of ``text`` (as decoded; offsets refer to it) already exist in the library."""
+    limit = settings.WENKU_CHECK_MAX_CHARS
+    if len(text) > limit:
+        raise CheckError(f"文本过长：{len(text)} 个字符，查重上限为 {limit} 个字符（WENKU_CHECK_MAX_CHARS）")
+    query = stream_of(text)
+    if not len(query):
+        raise CheckError("没有可查重的文字")
+    chars = count_chars(text)
+    min_run = settings.WENKU_CHECK_MIN_RUN
+    common_docs = settings.WENKU_CHECK_COMMON_DOCS if common_docs is None else common_docs
+    seeds = find_seeds(query, get_index(), window(), common_docs, set(exclude))
+    candidates = load_sources(rank_candidates(seeds, max_candidates))
+    offsets = query.offsets
+
+    sources: list[Source] = []
+    covered_all: list[tuple[int, int]] = []
+    for document_id, source in candidates.items():
+        runs = grow_runs(query, source.stream, seeds.by_document[document_id], min_run)
+        if not runs:
+            continue
+        matches = []
+        for run in runs:
+            start, end = int(offsets[run.q_start]), int(offsets[run.q_end - 1]) + 1
+            source_start = int(source.stream.offsets[run.s_start])
+            source_end = int(source.stream.offsets[run.s_end - 1]) + 1
+            matches.append(
+                Match(start, end, source.page_at(source_start), source_start, source_end,
+                      source.text[source_start:source_end])
+            )
+        covered = union([(m.start, m.end) for m in matches])
+        covered_all += covered
+        copied = chars_in(text, covered)
+        sources.append(
+            Source(document_id, source.title, page_url(document_id, 1), copied, copied / chars, matches)
+        )
+    sources.sort(key=lambda s: (-s.copied_chars, s.id))
+    covered = union(covered_all)
+    quotations = quotation_spans(text)
+    common = [(int(offsets[p]), int(offsets[min(p + K, len(offsets)) - 1]) + 1) for p in seeds.common_positions]
+    return CheckReport(
+        text=text,
+        chars=chars,
+        copied_chars=chars_in(text, covered),
+        copied_chars_excluding_quotes=chars_in(text, subtract(covered, quotations)),
+        sources=sources,
+        quotations=quotations,
+        common_phrases=subtract(union(common), covered),
+        min_run=min_run,
+        common_docs=common_docs,
+    )

@@ -1,0 +1,53 @@
+"""Library documents as the matcher reads them: their text, its stream, and which page each offset is on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.urls import reverse
+
+from wenku.checking.fingerprints import Stream, stream_of
+from wenku.library.models import Document, Page
+
+
+@dataclass
+class SourceText:
+    id: int
+    title: str
+    text: str
+    stream: Stream
+    page_starts: np.ndarray  # text offset where each page begins, in page order
+
+    def page_at(self, offset: int) -> int:
+        return int(np.searchsorted(self.page_starts, offset, side="right"))
+
+
+def page_url(document_id: int, number: int) -> str:
+    if number <= 1:
+        return reverse("web:document", args=[document_id])
+    return reverse("web:document_page", args=[document_id, number])
+
+
+def load_sources(document_ids: list[int]) -> dict[int, SourceText]:
+    """The documents among ``document_ids`` that anyone may read (others are never shown as sources)."""
+    titles = dict(Document.objects.listed_for(None).filter(pk__in=document_ids).values_list("id", "title"))
+    pieces: dict[int, list[str]] = {pk: [] for pk in titles}
+    starts: dict[int, list[int]] = {pk: [] for pk in titles}
+    ends: dict[int, int] = dict.fromkeys(titles, 0)
+    for document_id, start, text in (
+        Page.objects.filter(document_id__in=list(titles)).order_by("document_id", "number").values_list(
+            "document_id", "start", "text"
+        )
+    ):
+        pieces[document_id].append("\n" * (start - ends[document_id]))
+        pieces[document_id].append(text)
+        starts[document_id].append(start)
+        ends[document_id] = start + len(text)
+    loaded = {}
+    for document_id, title in titles.items():
+        text = "".join(pieces[document_id])
+        loaded[document_id] = SourceText(
+            document_id, title, text, stream_of(text), np.array(starts[document_id], dtype=np.int64)
+        )
+    return loaded
