@@ -39,6 +39,7 @@ class Seeds:
 
     by_document: dict[int, np.ndarray]  # document id -> array of (query position, source position), sorted
     common_positions: np.ndarray  # query stream positions of fingerprints too common to count
+    total: int = 0  # fingerprints of the query
 
 
 def find_seeds(
@@ -46,12 +47,12 @@ def find_seeds(
 ) -> Seeds:
     fingerprints = winnow(query, window)
     if not len(fingerprints.hashes):
-        return Seeds({}, np.zeros(0, dtype=np.int64))
+        return Seeds({}, np.zeros(0, dtype=np.int64), 0)
     unique, inverse = np.unique(fingerprints.hashes, return_inverse=True)
     postings = index.lookup(unique, common_docs)
     common_positions = fingerprints.positions[postings.counts[inverse] > common_docs].astype(np.int64)
     if not len(postings.query):
-        return Seeds({}, common_positions)
+        return Seeds({}, common_positions, len(fingerprints.positions))
     # Every query position holding the posting's hash (usually one) pairs with the posting.
     order = np.argsort(inverse, kind="stable")
     positions_by_hash = fingerprints.positions[order].astype(np.int64)
@@ -72,18 +73,23 @@ def find_seeds(
         document_id = int(documents[part[0]])
         if document_id not in exclude:
             by_document[document_id] = np.stack([query_positions[part], source_positions[part]], axis=1)
-    return Seeds(by_document, common_positions)
+    return Seeds(by_document, common_positions, len(fingerprints.positions))
 
 
-def rank_candidates(seeds: Seeds, limit: int) -> list[int]:
-    """Documents sharing the most distinct query positions first."""
+def rank_candidates(seeds: Seeds, limit: int, min_share: float = 0.0) -> list[int]:
+    """Documents sharing the most distinct query positions first (at least ``min_share`` of the query's)."""
+    needed = min_share * seeds.total
     scored = [(len(np.unique(pairs[:, 0])), document_id) for document_id, pairs in seeds.by_document.items()]
+    scored = [item for item in scored if item[0] >= needed]
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [document_id for _, document_id in scored[:limit]]
 
 
-def grow_runs(query: Stream, source: Stream, pairs: np.ndarray, min_run: int) -> list[Run]:
-    """The maximal passages through the seeds (pairs sorted by diagonal, then query position)."""
+def grow_runs(
+    query: Stream, source: Stream, pairs: np.ndarray, min_run: int, join_gap: int = JOIN_GAP
+) -> list[Run]:
+    """The maximal passages through the seeds (pairs sorted by diagonal, then query position); passages of the
+    source closer than ``join_gap`` characters in both texts are joined."""
     query_key, source_key = query.key, source.key
     found: list[Run] = []
     last_diagonal, last_end = None, -1
@@ -100,7 +106,7 @@ def grow_runs(query: Stream, source: Stream, pairs: np.ndarray, min_run: int) ->
         last_diagonal, last_end = diagonal, q_start + length
         if length >= min_run:
             found.append(Run(q_start, q_start + length, s_start, s_start + length))
-    return _join_close(_drop_contained(found))
+    return _join_close(_drop_contained(found), join_gap)
 
 
 def _drop_contained(runs: list[Run]) -> list[Run]:
@@ -114,14 +120,14 @@ def _drop_contained(runs: list[Run]) -> list[Run]:
     return kept
 
 
-def _join_close(runs: list[Run]) -> list[Run]:
+def _join_close(runs: list[Run], gap: int) -> list[Run]:
     joined: list[Run] = []
     for run in runs:
         if joined:
             last = joined[-1]
             if (
-                0 <= run.q_start - last.q_end <= JOIN_GAP
-                and 0 <= run.s_start - last.s_end <= JOIN_GAP
+                0 <= run.q_start - last.q_end <= gap
+                and 0 <= run.s_start - last.s_end <= gap
             ) or (run.q_start < last.q_end and run.s_start - run.q_start == last.s_start - last.q_start):
                 joined[-1] = Run(last.q_start, max(last.q_end, run.q_end), last.s_start, max(last.s_end, run.s_end))
                 continue

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from wenku.checking.fingerprints import K, stream_of
-from wenku.checking.matching import find_seeds, grow_runs, rank_candidates
+from wenku.checking.fingerprints import K, Stream, stream_of
+from wenku.checking.matching import JOIN_GAP, find_seeds, grow_runs, rank_candidates
 from wenku.checking.quotations import quotation_spans
 from wenku.checking.registry import get_index, window
 from wenku.checking.report import CheckReport, Match, Source
@@ -37,17 +37,41 @@ def check_text(
     query = stream_of(text)
     if not len(query):
         raise CheckError("没有可查重的文字")
-    chars = count_chars(text)
-    min_run = settings.WENKU_CHECK_MIN_RUN
     common_docs = settings.WENKU_CHECK_COMMON_DOCS if common_docs is None else common_docs
-    seeds = find_seeds(query, get_index(), window(), common_docs, set(exclude))
-    candidates = load_sources(rank_candidates(seeds, max_candidates))
+    return compare(text, query, exclude=set(exclude), common_docs=common_docs, max_candidates=max_candidates)
+
+
+def compare(
+    text: str,
+    query: Stream,
+    *,
+    exclude: set[int],
+    common_docs: int,
+    max_candidates: int,
+    before: int | None = None,
+    min_seed_share: float = 0.0,
+    join_gap: int = JOIN_GAP,
+    min_run: int | None = None,
+) -> CheckReport:
+    """The report for ``text`` against the index, without the limits a user-facing check has.
+
+    ``before``: only documents with smaller ids (older ones) are sources. ``min_seed_share``: only documents
+    sharing at least this share of the text's fingerprints are read (a cheap filter for near-duplicates).
+    ``join_gap``: passages of one source this close together are one match (0: count exact passages only).
+    ``min_run``: the shortest passage counted (default WENKU_CHECK_MIN_RUN)."""
+    chars = count_chars(text)
+    min_run = min_run or settings.WENKU_CHECK_MIN_RUN
+    seeds = find_seeds(query, get_index(), window(), common_docs, exclude)
+    if before is not None:
+        seeds.by_document = {d: pairs for d, pairs in seeds.by_document.items() if d < before}
+    ranked = rank_candidates(seeds, max_candidates, min_share=min_seed_share)
+    candidates = load_sources(ranked)
     offsets = query.offsets
 
     sources: list[Source] = []
     covered_all: list[tuple[int, int]] = []
     for document_id, source in candidates.items():
-        runs = grow_runs(query, source.stream, seeds.by_document[document_id], min_run)
+        runs = grow_runs(query, source.stream, seeds.by_document[document_id], min_run, join_gap)
         if not runs:
             continue
         matches = []

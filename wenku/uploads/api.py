@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie
 
 from wenku.accounts.auth import BearerToken
+from wenku.api.articles import ArticleOut, articles_of
 from wenku.library.models import Document, Visibility
 from wenku.uploads import limits
 from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
@@ -65,6 +66,7 @@ class UploadedDocumentOut(Schema):
     uploader: str | None
     created: datetime
     url: str
+    articles: list[ArticleOut]
     status: str
     visibility: str
     duplicate: bool
@@ -120,7 +122,10 @@ def _answer(request, outcomes: list[Outcome]):
             continue
         if found.document is None:
             return Status(409, {"detail": "this file is already in the library (as a document you cannot see)"})
-        return Status(code, _document_json(request, found.document, duplicate=status == "duplicate"))
+        answer = _document_json(request, found.document, duplicate=status == "duplicate")
+        if found.near_duplicate is not None:
+            answer["near_duplicate"] = found.near_duplicate.as_dict()
+        return Status(code, answer)
     return Status(400, {"detail": outcomes[0].reason if outcomes else "nothing imported"})
 
 
@@ -135,6 +140,7 @@ def _document_json(request, document: Document, duplicate: bool) -> dict:
         "uploader": document.uploader.get_username() if document.uploader else None,
         "created": document.created,
         "url": request.build_absolute_uri(document.get_absolute_url()),
+        "articles": articles_of(document),
         "status": document.status,
         "visibility": document.visibility,
         "duplicate": duplicate,

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
+from wenku.checking.duplicates import Finding, review_new_documents
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes
 from wenku.library.models import Document, Status, Visibility
+from wenku.search import indexing
 from wenku.uploads import limits
 from wenku.uploads.reasons import in_chinese
 
@@ -20,6 +22,7 @@ class Outcome:
     name: str
     result: ImportResult
     document: Document | None = None  # set when the uploader may open it (never for someone else's private copy)
+    near_duplicate: Finding | None = None  # mostly contained in an older document
 
     @property
     def status(self) -> str:
@@ -75,8 +78,23 @@ def refused_for_size(name: str) -> Outcome:
 
 
 def outcomes(name: str, results: list[ImportResult], user) -> list[Outcome]:
+    findings = _near_duplicates([r.id for r in results if r.status == "imported" and r.id])
+    for result in results:
+        finding = findings.get(result.id)
+        if finding is not None and finding.action == "rejected":
+            result.status, result.id, result.reason = "failed", None, finding.describe()
     ids = [r.id for r in results if r.id]
     visible = {
         d.pk: d for d in Document.objects.openable_by(user).filter(pk__in=ids).select_related("category", "uploader")
     }
-    return [Outcome(name, r, visible.get(r.id) if r.id else None) for r in results]
+    return [
+        Outcome(name, r, visible.get(r.id) if r.id else None, findings.get(r.id) if r.id else None) for r in results
+    ]
+
+
+def _near_duplicates(document_ids: list[int]) -> dict[int, Finding]:
+    """Compare new uploads with the library (brought up to date first), applying WENKU_DUPLICATE_POLICY."""
+    if not document_ids:
+        return {}
+    indexing.apply_pending()
+    return {f.document_id: f for f in review_new_documents(document_ids)}

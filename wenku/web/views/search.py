@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
+from wenku.checking.duplicates import similar_counts
 from wenku.library.models import Category
 from wenku.search.backends.base import Filters
 from wenku.search.models import QueryStat
@@ -45,9 +46,19 @@ def search_page(request):
             context["error"] = str(exc)
         else:
             context["results"] = results
+            context["hits"] = _fold_copies(results.hits, request.user)
             if page == 1:
                 record_query(raw, results.total)
     return render(request, "web/search.html", context)
+
+
+def _fold_copies(hits: list, user) -> list:
+    """Show one of a set of near-duplicate documents, with how many copies it has ("N 个相似文档")."""
+    folded, copies = similar_counts([hit.document.pk for hit in hits], user)
+    shown = [hit for hit in hits if hit.document.pk not in folded]
+    for hit in shown:
+        hit.copies = copies.get(hit.document.pk, [])
+    return shown
 
 
 def _filters(request) -> tuple[Filters, dict]:

@@ -9,6 +9,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from wenku.checking.duplicates import review_new_documents
 from wenku.ingest.importer import ImportOptions, ImportResult, import_file, iter_files
 from wenku.search.indexing import apply_pending
 
@@ -28,12 +29,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         tally = {"imported": 0, "duplicate": 0, "failed": 0}
         chars = 0
+        imported: list[int] = []
 
         def report(result: ImportResult) -> None:
             nonlocal chars
             tally[result.status] += 1
             if result.status == "imported":
                 chars += result.chars or 0
+                imported.append(result.id)
             if json:
                 self.stdout.write(_json_line(result))
             elif progress.bar:
@@ -50,11 +53,21 @@ class Command(BaseCommand):
                 advance(path.name)
         indexed_started = time.perf_counter()
         indexed = apply_pending()
+        findings = review_new_documents(imported)
+        if any(f.action == "rejected" for f in findings):
+            apply_pending()
         index_seconds = time.perf_counter() - indexed_started
+        for finding in findings:
+            if json:
+                self.stdout.write(_finding_line(finding))
+            else:
+                verb = {"recorded": "", "flagged": " (sent to moderation)", "rejected": " (rejected)"}[finding.action]
+                self.stdout.write(f"《{finding.document_title}》: {finding.describe()}{verb}")
         seconds = time.perf_counter() - started
         summary = (
             f"{tally['imported']} imported, {tally['duplicate']} duplicate, {tally['failed']} failed; "
             f"{chars:,} 字 in {seconds:.1f} s (search index: {indexed} documents, {index_seconds:.1f} s)"
+            + (f"; {len(findings)} near-duplicate" if findings else "")
         )
         (sys.stderr if json else self.stdout).write(summary + "\n")
         if tally["failed"]:
@@ -69,6 +82,10 @@ class Command(BaseCommand):
             return user.pk
         first_admin = users.filter(is_superuser=True).order_by("pk").first()
         return first_admin.pk if first_admin else None
+
+
+def _finding_line(finding) -> str:
+    return json.dumps({"status": "near-duplicate", **finding.as_dict()}, ensure_ascii=False)
 
 
 def _json_line(result: ImportResult) -> str:

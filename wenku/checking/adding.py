@@ -1,0 +1,31 @@
+"""同时加入文库: a checked submission imported as a new document, exactly as the upload page would import it."""
+
+from __future__ import annotations
+
+import re
+
+from wenku.ingest.errors import ImportRefused
+from wenku.ingest.importer import ImportResult, import_bytes
+from wenku.uploads.importing import Outcome, options_for, outcomes
+
+_NOT_IN_NAMES = re.compile(r'[\s\\/:*?"<>|\x00-\x1f]+')
+
+
+def add_to_library(user, text: str, file_name: str = "", file_bytes: bytes | None = None) -> list[Outcome]:
+    """Import the uploaded file as uploaded, or pasted text as a UTF-8 .txt named after its first characters.
+
+    Staff publish at once, everyone else waits for moderation (uploads.importing.options_for)."""
+    if file_bytes is not None and file_name:
+        name, data = file_name, file_bytes
+    else:
+        name, data = f"{short_name(text)}.txt", text.encode("utf-8")
+    try:
+        results = import_bytes(data, name, options_for(user))
+    except ImportRefused as exc:
+        results = [ImportResult(name, "failed", reason=str(exc))]
+    return outcomes(name, results, user)
+
+
+def short_name(text: str, length: int = 20) -> str:
+    """The first characters of ``text``, usable in a file name."""
+    return _NOT_IN_NAMES.sub(" ", text).strip()[:length].strip() or "文本"

@@ -1,0 +1,115 @@
+"""Near-duplicates: a new document mostly (WENKU_DUPLICATE_SHARE %) contained in one older document.
+
+Found after the document is in the library (so the whole text is at hand) and, for a batch, after the index holds
+the batch: each document is compared only with older ones, so of two copies the later one is the duplicate.
+What then happens is WENKU_DUPLICATE_POLICY: ``accept`` (record it; search shows one of them), ``flag`` (also
+send the document to moderation) or ``reject`` (remove it again, saying which document it copies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from wenku.checking.fingerprints import stream_of
+from wenku.checking.models import NearDuplicate
+from wenku.checking.service import compare
+from wenku.library.models import Document, Status
+
+# A passage in this many documents still counts here: copies of one popular document must find each other.
+_COMMON_FOR_DUPLICATES = 1000
+# Copies share long passages; a news report quoting a speech, or two resolutions from one template, share
+# shorter ones. Measured on the corpus pairs: every gov.cn/Wikisource pair keeps >= 0.88 of its text in runs of
+# >= 50 stream characters, while pairs measured as partial overlaps fall below 0.8 (bench/results/near_duplicates.json).
+DUPLICATE_MIN_RUN = 50
+
+
+@dataclass
+class Finding:
+    document_id: int
+    document_title: str
+    original_id: int
+    original_title: str
+    share: float
+    action: str  # recorded | flagged | rejected
+
+    def describe(self) -> str:
+        return f"near-duplicate of 《{self.original_title}》 ({self.share:.0%})"
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.document_id,
+            "near_duplicate_of": self.original_id,
+            "original_title": self.original_title,
+            "share": round(self.share, 4),
+            "action": self.action,
+        }
+
+
+def threshold() -> float:
+    return settings.WENKU_DUPLICATE_SHARE / 100
+
+
+def find_original(document: Document) -> tuple[int, str, float] | None:
+    """(id, title, share) of the older document that holds most of ``document``, if it holds enough."""
+    text = document.full_text()
+    query = stream_of(text)
+    if len(query) < DUPLICATE_MIN_RUN:
+        return None
+    report = compare(
+        text,
+        query,
+        exclude={document.pk},
+        common_docs=_COMMON_FOR_DUPLICATES,
+        max_candidates=3,
+        before=document.pk,
+        min_seed_share=threshold() / 2,
+        join_gap=0,
+        min_run=DUPLICATE_MIN_RUN,
+    )
+    if report.sources and report.sources[0].share >= threshold():
+        best = report.sources[0]
+        return best.id, best.title, best.share
+    return None
+
+
+def review_new_documents(document_ids: list[int]) -> list[Finding]:
+    """Look for near-duplicates among newly imported documents and apply the policy; returns the findings."""
+    policy = settings.WENKU_DUPLICATE_POLICY
+    findings = []
+    for document in Document.objects.filter(pk__in=document_ids).order_by("pk"):
+        found = find_original(document)
+        if found is None:
+            continue
+        original_id, original_title, share = found
+        action = {"accept": "recorded", "flag": "flagged", "reject": "rejected"}[policy]
+        findings.append(Finding(document.pk, document.title, original_id, original_title, share, action))
+        if policy == "reject":
+            document.delete()
+            continue
+        NearDuplicate.objects.update_or_create(document=document, defaults={"original_id": original_id, "share": share})
+        if policy == "flag" and document.status == Status.PUBLISHED:
+            document.status = Status.PENDING
+            document.save(update_fields=["status", "updated"])
+    return findings
+
+
+def similar_counts(document_ids: list[int], user) -> tuple[set[int], dict[int, list[Document]]]:
+    """For a list of results: which of them to fold away (copies of another visible document) and, for each
+    original, its copies that ``user`` may see."""
+    visible = Document.objects.listed_for(user)
+    folded = set(
+        NearDuplicate.objects.filter(document_id__in=document_ids, original__in=visible).values_list(
+            "document_id", flat=True
+        )
+    )
+    copies: dict[int, list[Document]] = {}
+    for link in (
+        NearDuplicate.objects.filter(original_id__in=document_ids, document__in=visible)
+        .select_related("document")
+        .order_by("-share")
+    ):
+        copies.setdefault(link.original_id, []).append(link.document)
+    return folded, copies
+

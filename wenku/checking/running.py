@@ -1,0 +1,35 @@
+"""Running a check for the web page and the API: throttled, on an index brought up to date first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from wenku.checking import throttle
+from wenku.checking.report import CheckReport
+from wenku.checking.service import CheckError, check_text
+from wenku.search.service import catch_up
+
+
+@dataclass
+class Refusal:
+    """Why a check did not run: a message for the user and the HTTP status that goes with it."""
+
+    message: str
+    status: int
+
+
+def run_check(request, text: str) -> CheckReport | Refusal:
+    """The report on ``text``, or a Refusal (too long, empty, too many checks)."""
+    limit = settings.WENKU_CHECK_MAX_CHARS
+    if len(text) > limit:  # before counting it against the visitor, and answered as 413
+        return Refusal(f"文本过长：{len(text)} 个字符，查重上限为 {limit} 个字符。", 413)
+    minutes = throttle.wait_minutes(request)
+    if minutes:
+        return Refusal(throttle.refusal(minutes), 429)
+    catch_up()  # a few documents imported by other processes (a web upload) are indexed first, as a search does
+    try:
+        return check_text(text)
+    except CheckError as exc:
+        return Refusal(str(exc), 400)
