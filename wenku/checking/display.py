@@ -107,20 +107,35 @@ def highlight(report: CheckReport, shown: list[ShownSource]) -> SafeString:
             owner[m.start : m.end] = [item.number] * (m.end - m.start)
     quoted = _flags(len(text), report.quotations)
     common = _flags(len(text), report.common_phrases)
-    anchors: dict[int, str] = {}
+    anchors: dict[int, str] = {}  # the numbered start of each passage shown in its source's colour
+    hidden: dict[int, list[str]] = {}  # passages under a larger source's colour: an empty anchor for the 对照 link
     for item in shown:
         for k, m in enumerate(item.source.matches, 1):
-            if m.start < len(text) and owner[m.start] == item.number:
-                anchors.setdefault(m.start, _anchor(item.number, k))
+            if m.start < len(text) and owner[m.start] == item.number and m.start not in anchors:
+                anchors[m.start] = _anchor(item.number, k)
+            else:
+                hidden.setdefault(m.start, []).append(_anchor(item.number, k))
     cuts = {0, len(text), *anchors}
     matched = [(m.start, m.end) for s in report.sources for m in s.matches]
     for start, end in [*report.quotations, *report.common_phrases, *matched]:
         cuts.update((min(start, len(text)), min(end, len(text))))
-    bounds = sorted(cuts)
+    runs: list[list[int]] = []  # [start, end] of stretches shown alike, a new one at every numbered passage
+
+    def kind(at: int) -> tuple:
+        return owner[at], quoted[at], common[at] and not owner[at]
+
+    for start, end in pairwise(sorted(cuts)):
+        if runs and start not in anchors and kind(start) == kind(runs[-1][0]):
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
     colour_of = {item.number: item.colour for item in shown}
     parts: list[str] = []
-    for start, end in pairwise(bounds):
-        piece = escape(text[start:end])
+    for start, end in runs:
+        piece = "".join(
+            f'<span id="{a}" class="hit-anchor"></span>' if isinstance(a, str) else escape(text[a[0] : a[1]])
+            for a in _with_anchors(start, end, hidden)
+        )
         number = owner[start]
         if number:
             classes = f"hit src-{colour_of[number]}" + (" quoted" if quoted[start] else "")
@@ -137,6 +152,16 @@ def highlight(report: CheckReport, shown: list[ShownSource]) -> SafeString:
         else:
             parts.append(piece)
     return mark_safe("".join(parts))  # every piece of text was escaped above
+
+
+def _with_anchors(start: int, end: int, hidden: dict[int, list[str]]) -> list:
+    """The text from ``start`` to ``end`` as (start, end) pieces, with the hidden anchors inside it between them."""
+    inside = sorted(p for p in hidden if start <= p < end)
+    pieces: list = []
+    for point, following in pairwise([*inside, end]):
+        pieces.extend(hidden[point])
+        pieces.append((point, following))
+    return [(start, inside[0] if inside else end), *pieces]
 
 
 def _flags(length: int, spans: list[tuple[int, int]]) -> list[bool]:

@@ -19,7 +19,9 @@ class CheckForm(forms.Form):
     file = forms.FileField(
         label="或上传文件",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(CHECKABLE_EXTENSIONS)}),
+        allow_empty_file=False,
+        error_messages={"empty": "文件是空的", "invalid": "上传的文件不完整，请重新上传。"},
+        widget=forms.FileInput(attrs={"accept": ",".join(CHECKABLE_EXTENSIONS)}),
     )
     add_to_library = forms.BooleanField(label="同时加入文库", required=False)
 

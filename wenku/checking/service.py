@@ -5,6 +5,7 @@ The submitted text is never stored here; adding it to the library is a separate,
 
 from __future__ import annotations
 
+import numpy as np
 from django.conf import settings
 
 from wenku.checking.fingerprints import K, Stream, stream_of
@@ -70,8 +71,12 @@ def compare(
 
     sources: list[Source] = []
     covered_all: list[tuple[int, int]] = []
+    common_before = _common_prefix_counts(len(query), seeds.common_positions)
     for document_id, source in candidates.items():
         runs = grow_runs(query, source.stream, seeds.by_document[document_id], min_run, join_gap)
+        # A run that is a stock phrase plus a few characters is not copying: count it only when at least
+        # min_run of its characters lie outside the library's common k-grams.
+        runs = [r for r in runs if (r.q_end - r.q_start) - int(common_before[r.q_end] - common_before[r.q_start]) >= min_run]
         if not runs:
             continue
         matches = []
@@ -104,3 +109,13 @@ def compare(
         min_run=min_run,
         common_docs=common_docs,
     )
+
+
+def _common_prefix_counts(length: int, common_positions) -> np.ndarray:
+    """counts[i] = how many of the first i query characters lie in a k-gram too common to count."""
+    mask = np.zeros(length + 1, dtype=np.int64)
+    if len(common_positions):
+        np.add.at(mask, np.minimum(common_positions, length), 1)
+        np.add.at(mask, np.minimum(common_positions + K, length), -1)
+    covered = np.cumsum(mask[:length]) > 0
+    return np.concatenate([[0], np.cumsum(covered)])
