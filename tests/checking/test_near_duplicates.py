@@ -8,7 +8,7 @@ import pytest
 from tests.checking.corpus_records import all_records, pairs, write_jsonl
 from wenku.checking.duplicates import review_new_documents
 from wenku.checking.models import NearDuplicate
-from wenku.ingest.importer import ImportOptions, import_paths
+from wenku.ingest.importer import import_paths
 from wenku.library.models import Document, Status
 from wenku.search import indexing
 

@@ -76,7 +76,7 @@ def compare(
         runs = grow_runs(query, source.stream, seeds.by_document[document_id], min_run, join_gap)
         # A run that is a stock phrase plus a few characters is not copying: count it only when at least
         # min_run of its characters lie outside the library's common k-grams.
-        runs = [r for r in runs if (r.q_end - r.q_start) - int(common_before[r.q_end] - common_before[r.q_start]) >= min_run]
+        runs = [r for r in runs if r.q_end - r.q_start - (common_before[r.q_end] - common_before[r.q_start]) >= min_run]
         if not runs:
             continue
         matches = []

@@ -140,7 +140,6 @@ class FileFingerprintIndex:
         if not self._segments:
             return 0
         docs = np.unique(np.concatenate([s.docids for s in self._segments]))
-        tomb_docs, tomb_numbers = self._tombstones
         alive = np.zeros(len(docs), dtype=bool)
         for segment in self._segments:
             in_segment = np.isin(docs, segment.docids)
@@ -204,7 +203,10 @@ class FileFingerprintIndex:
         documents = np.concatenate([np.full(len(h), d, dtype=np.int64) for d, (h, _) in added.items()])
         order = np.argsort(hashes, kind="stable")
         self._save_segment(
-            number, hashes[order], documents[order].astype(np.int32), positions[order],
+            number,
+            hashes[order],
+            documents[order].astype(np.int32),
+            positions[order],
             np.array(sorted(added), dtype=np.int64),
         )
 
@@ -253,9 +255,11 @@ class FileFingerprintIndex:
         order = np.argsort(hashes, kind="stable")
         number = manifest["next"]
         manifest["next"] = number + 1
-        self._save_segment(number, hashes[order], documents[order], positions[order], np.unique(documents).astype(np.int64))
+        self._save_segment(
+            number, hashes[order], documents[order], positions[order], np.unique(documents).astype(np.int64)
+        )
         kept = [segments[largest].number] if largest >= 0 else []
-        manifest["segments"] = kept + [number]
+        manifest["segments"] = [*kept, number]
         if not kept:  # everything was merged: no postings are dead any more
             manifest["tombstones"] = None
 

@@ -51,9 +51,7 @@ class PostgresFingerprintIndex:
         where = {h: i for i, h in enumerate(hashes.tolist())}
         counts = np.zeros(len(hashes), dtype=np.int64)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT hash, count(*) FROM {_TABLE} WHERE hash = ANY(%s) GROUP BY hash", [list(where)]
-            )
+            cursor.execute(f"SELECT hash, count(*) FROM {_TABLE} WHERE hash = ANY(%s) GROUP BY hash", [list(where)])
             for h, n in cursor.fetchall():
                 counts[where[h]] = n
             wanted = [h for h, i in where.items() if 0 < counts[i] <= max_count]

@@ -5,47 +5,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('library', '0004_articles_downloads'),
+        ("library", "0004_articles_downloads"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndexState',
+            name="IndexState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=40, unique=True)),
-                ('value', models.JSONField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=40, unique=True)),
+                ("value", models.JSONField()),
             ],
         ),
         migrations.CreateModel(
-            name='Fingerprint',
+            name="Fingerprint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hash', models.BigIntegerField()),
-                ('document_id', models.BigIntegerField()),
-                ('position', models.IntegerField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("hash", models.BigIntegerField()),
+                ("document_id", models.BigIntegerField()),
+                ("position", models.IntegerField()),
             ],
             options={
-                'indexes': [models.Index(fields=['hash'], name='fingerprint_hash'), models.Index(fields=['document_id'], name='fingerprint_document')],
+                "indexes": [
+                    models.Index(fields=["hash"], name="fingerprint_hash"),
+                    models.Index(fields=["document_id"], name="fingerprint_document"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NearDuplicate',
+            name="NearDuplicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('share', models.FloatField(verbose_name='重合比例')),
-                ('found', models.DateTimeField(auto_now=True, verbose_name='发现时间')),
-                ('document', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='near_duplicate', to='library.document', verbose_name='文档')),
-                ('original', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='near_duplicates', to='library.document', verbose_name='相似于')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("share", models.FloatField(verbose_name="重合比例")),
+                ("found", models.DateTimeField(auto_now=True, verbose_name="发现时间")),
+                (
+                    "document",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="near_duplicate",
+                        to="library.document",
+                        verbose_name="文档",
+                    ),
+                ),
+                (
+                    "original",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="near_duplicates",
+                        to="library.document",
+                        verbose_name="相似于",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '相似文档',
-                'verbose_name_plural': '相似文档',
-                'ordering': ['-found'],
+                "verbose_name": "相似文档",
+                "verbose_name_plural": "相似文档",
+                "ordering": ["-found"],
             },
         ),
     ]
