@@ -120,3 +120,10 @@ def test_throttled(client, library, submission, settings):
 def test_in_the_openapi_schema(client):
     schema = client.get("/api/openapi.json").json()
     assert "post" in schema["paths"]["/api/check"]
+
+
+def test_a_body_over_django_s_limit(client, library, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = post(client, {"text": "字" * 10_000})
+    assert response.status_code == 413
+    assert response.json()["detail"] == "request body too large"

@@ -76,3 +76,12 @@ def test_search_shows_one_of_the_copies_with_their_number(records, original, tmp
     html = Client().get("/search/", {"q": "政府工作报告"}).content.decode()
     assert "1 个相似文档" in html
     assert html.count('class="doc-title"') == 1
+
+
+def test_the_upload_api_answers_with_the_document_it_copies(records, original, django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("api-writer", password="x-long-enough-pw-1"))
+    answer = client.post("/api/documents", {"file": SimpleUploadedFile("c.txt", as_text_file(records["govcn-2015"]))})
+    assert answer.status_code == 201
+    found = answer.json()["near_duplicate"]
+    assert found["near_duplicate_of"] == original.pk and found["share"] >= 0.8 and found["action"] == "recorded"

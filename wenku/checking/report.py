@@ -56,6 +56,7 @@ class CheckReport:
             "copied_chars": self.copied_chars,
             "ratio": round(self.ratio, 4),
             "ratio_excluding_quotes": round(self.ratio_excluding_quotes, 4),
+            "copied_chars_excluding_quotes": self.copied_chars_excluding_quotes,
             "sources": [
                 {
                     "id": s.id,
@@ -76,6 +77,7 @@ class CheckReport:
                 }
                 for s in self.sources
             ],
+            "quotations": [{"start": a, "end": b} for a, b in self.quotations],
             "common_phrases": [{"start": a, "end": b} for a, b in self.common_phrases],
             "settings": {"min_run": self.min_run, "common_docs": self.common_docs},
         }

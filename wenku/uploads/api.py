@@ -15,6 +15,7 @@ from ninja.security import APIKeyCookie
 
 from wenku.accounts.auth import BearerToken
 from wenku.api.articles import ArticleOut, articles_of
+from wenku.downloads.links import download_links
 from wenku.library.models import Document, Visibility
 from wenku.uploads import limits
 from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
@@ -67,9 +68,11 @@ class UploadedDocumentOut(Schema):
     created: datetime
     url: str
     articles: list[ArticleOut]
+    downloads: dict[str, str]
     status: str
     visibility: str
     duplicate: bool
+    near_duplicate: dict | None = None  # {near_duplicate_of, original_title, share, action} when it copies one
 
 
 class UploadErrorOut(Schema):
@@ -141,6 +144,7 @@ def _document_json(request, document: Document, duplicate: bool) -> dict:
         "created": document.created,
         "url": request.build_absolute_uri(document.get_absolute_url()),
         "articles": articles_of(document),
+        "downloads": {fmt: request.build_absolute_uri(url) for fmt, _, url in download_links(request.user, document)},
         "status": document.status,
         "visibility": document.visibility,
         "duplicate": duplicate,
