@@ -25,6 +25,7 @@ PYTHON = BIN / "python"
 POSTGRES_URL = os.environ.get("WENKU_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wenku")
 REQUIRE_ALL = os.environ.get("WENKU_REQUIRE_ALL") == "1"
 BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk", "zbar-tools"]
+OFFICE_PACKAGES = ["libreoffice-writer-nogui", "libreoffice-impress-nogui", "python3-uno"]  # .doc .ppt … imports
 
 
 def main(argv: list[str]) -> int:
@@ -56,6 +57,7 @@ def setup(extras: str) -> None:
 
 def test(pytest_args: list[str]) -> int:
     ensure_browser()
+    ensure_office()
     env = dict(os.environ)
     env.setdefault("WENKU_DATA_DIR", str(ROOT / ".test-data"))
     lint_paths = [p for p in ("wenku", "tests", "bench", "scripts", "run.py") if (ROOT / p).exists()]
@@ -90,6 +92,19 @@ def ensure_browser() -> None:
         check(["apt-get", "install", "-y", "-qq", *BROWSER_PACKAGES], env=env)
     else:
         say("No /usr/bin/chromium (apt-get install chromium fonts-noto-cjk): browser tests will be skipped")
+
+
+def ensure_office() -> None:
+    """Office-format tests convert with Debian's LibreOffice; install it when we may, else they skip."""
+    if shutil.which("soffice"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say("Installing Debian's LibreOffice (Writer, Impress) for the Office-format tests")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        check(["apt-get", "update", "-qq"], env=env)
+        check(["apt-get", "install", "-y", "-qq", *OFFICE_PACKAGES], env=env)
+    else:
+        say(f"No soffice (apt-get install {' '.join(OFFICE_PACKAGES)}): Office-format tests will be skipped")
 
 
 def reachable(host: str, port: int) -> bool:

@@ -214,7 +214,7 @@ def test_a_docx_of_empty_paragraphs(tmp_path, import_one, data_dir):
     assert_nothing_stored(data_dir)
 
 
-@pytest.mark.parametrize("name", ["报告.doc", "报告.exe", "README", "archive.tar.gz"])
+@pytest.mark.parametrize("name", ["报表.xls", "报告.exe", "README", "archive.tar.gz"])
 def test_an_unsupported_extension(tmp_path, import_one, data_dir, name):
     path = tmp_path / name
     path.write_bytes("政府工作报告".encode())
@@ -395,6 +395,10 @@ def test_the_cli_reports_each_file_as_json_and_fails_the_batch(reports_dir, r202
     assert exit_info.value.code == 1
     out, err = capsys.readouterr()
     lines = [json.loads(line) for line in out.splitlines()]
+    # The good files are one report in several formats: after the batch, the later ones are near-duplicates.
+    copies = [line for line in lines if line["status"] == "near-duplicate"]
+    assert copies and all(line["path"] in good and line["share"] >= 0.8 for line in copies)
+    lines = [line for line in lines if line["status"] != "near-duplicate"]
     assert all(set(line) == {"path", "status", "id", "title", "chars", "pages", "reason"} for line in lines)
     assert [line["path"] for line in lines] == sorted(good + bad)
     by_path = {line["path"]: line for line in lines}

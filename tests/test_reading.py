@@ -123,6 +123,7 @@ def test_hidden_documents_answer_404_to_others(client, reports):
 def test_the_document_api(client, reports):
     document = reports[2]
     data = client.get(f"/api/documents/{document.pk}").json()
+    base = f"http://testserver/d/{document.pk}"
     assert data == {
         "id": document.pk,
         "title": document.title,
@@ -133,6 +134,8 @@ def test_the_document_api(client, reports):
         "uploader": None,
         "created": data["created"],
         "url": f"http://testserver/d/{document.pk}/",
+        "articles": [],
+        "downloads": {f: f"{base}/download/{f}/" for f in ("original", "txt", "docx", "epub")},
     }
     page = client.get(f"/api/documents/{document.pk}/pages/2").json()
     assert page == {

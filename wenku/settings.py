@@ -25,7 +25,9 @@ INSTALLED_APPS = [
     "wenku.library",
     "wenku.accounts",
     "wenku.uploads",
+    "wenku.downloads",
     "wenku.search",
+    "wenku.checking",
     "wenku.web",
     "wenku.cli",
 ]
@@ -124,6 +126,19 @@ WENKU_MAX_TEXT_CHARS = config.env_int("WENKU_MAX_TEXT_CHARS", 20_000_000, minimu
 WENKU_ORIGINALS_DIR = DATA_DIR / "originals"
 WENKU_LIST_PAGE_SIZE = 20
 WENKU_SEARCH_BACKEND = config.env_str("WENKU_SEARCH_BACKEND", "auto")  # auto | tantivy | postgres
+# Office formats (.doc .wps .rtf .odt .ppt .pptx) are converted by headless LibreOffice, fenced in (ingest/office.py).
+WENKU_SOFFICE = config.env_str("WENKU_SOFFICE", "soffice")
+WENKU_OFFICE_TIMEOUT = config.env_int("WENKU_OFFICE_TIMEOUT", 120, minimum=1)
+WENKU_OFFICE_MEMORY_MB = config.env_int("WENKU_OFFICE_MEMORY_MB", 2048, minimum=256)
+# Downloads (wenku/downloads): per document by its download_policy; this turns them off for anonymous visitors.
+WENKU_ANONYMOUS_DOWNLOADS = config.env_bool("WENKU_ANONYMOUS_DOWNLOADS", True)
+# Indexes kept in step with the library alongside the search index (each has upsert/delete/commit/clear).
+WENKU_INDEX_FOLLOWERS = ["wenku.checking.follower.FingerprintFollower"]
+WENKU_CHECK_MIN_RUN = config.env_int("WENKU_CHECK_MIN_RUN", 13, minimum=8)
+WENKU_CHECK_COMMON_DOCS = config.env_int("WENKU_CHECK_COMMON_DOCS", 20, minimum=1)
+WENKU_CHECK_MAX_CHARS = config.env_int("WENKU_CHECK_MAX_CHARS", 200_000, minimum=1000)
+WENKU_DUPLICATE_SHARE = config.env_int("WENKU_DUPLICATE_SHARE", 80, minimum=1)
+WENKU_DUPLICATE_POLICY = config.env_choice("WENKU_DUPLICATE_POLICY", "accept", ("accept", "flag", "reject"))
 
 LOGGING = {
     "version": 1,

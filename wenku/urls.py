@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("wenku.web.urls")),
     path("accounts/", include("wenku.accounts.urls")),
     path("", include("wenku.uploads.urls")),
+    path("", include("wenku.downloads.urls")),
+    path("", include("wenku.checking.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),

@@ -67,7 +67,7 @@ def test_a_password_protected_docx(owner_client, data_dir):
     assert_nothing_stored(data_dir)
 
 
-@pytest.mark.parametrize("name", ["文档.doc", "图片.png", "程序.exe", "没有扩展名"])
+@pytest.mark.parametrize("name", ["报表.xls", "图片.png", "程序.exe", "没有扩展名"])
 def test_an_unsupported_type(owner_client, data_dir, name):
     line = only_line(upload(owner_client, (name, b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)))
     assert " 失败 " in line and ("不支持" in line or "没有扩展名" in line)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from wenku.accounts.api import router as accounts_router
+from wenku.api.articles import ArticleOut, articles_of
+from wenku.checking.api import router as checking_router
+from wenku.downloads.links import download_links
 from wenku.library.models import Document, Page
 from wenku.search.service import QueryError, record_query, search
 from wenku.uploads.api import router as uploads_router
@@ -37,6 +41,13 @@ PageNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 api.add_router("/", accounts_router)
 api.add_router("/", uploads_router)
+api.add_router("/", checking_router)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _body_too_large(request, exc):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE (a very long text for /api/check): 413 with a reason, not a bare 400."""
+    return api.create_response(request, {"detail": "request body too large"}, status=413)
 
 
 class DocumentOut(Schema):
@@ -49,6 +60,8 @@ class DocumentOut(Schema):
     uploader: str | None
     created: datetime
     url: str
+    articles: list[ArticleOut]  # the articles of a compilation, in order; empty for a single document
+    downloads: dict[str, str]  # format ("original", "txt", "docx", "epub") → URL; empty when not allowed
 
 
 class PageOut(Schema):
@@ -76,6 +89,8 @@ def get_document(request, document_id: DocumentId):
         uploader=document.uploader.get_username() if document.uploader else None,
         created=document.created,
         url=request.build_absolute_uri(document.get_absolute_url()),
+        articles=articles_of(document),
+        downloads={fmt: request.build_absolute_uri(url) for fmt, _, url in download_links(request.user, document)},
     )
 
 

@@ -10,6 +10,7 @@ ALIASES = {
     "import": "wenku_import",
     "serve": "wenku_serve",
     "search": "wenku_search",
+    "check": "wenku_check",  # 查重; Django's own system check stays `manage.py check`
     "reindex": "wenku_reindex",
     "dict": "wenku_dict",
 }

@@ -20,7 +20,8 @@ from wenku.ingest import converters
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, clean_title
 from wenku.ingest.originals import relative_to_data_dir, store_original
-from wenku.library.models import Category, Document, DocumentChange, Page, Status, Visibility
+from wenku.library.articles import detected_articles
+from wenku.library.models import Article, Category, Document, DocumentChange, Page, Status, Visibility
 from wenku.text.counting import count_chars
 from wenku.text.pagination import paginate
 
@@ -241,6 +242,8 @@ def _insert(documents: list[Document], page_lists: list[list]) -> None:
         ),
         batch_size=500,
     )
+    articles = (a for d, pages in zip(documents, page_lists, strict=True) for a in detected_articles(d, pages))
+    Article.objects.bulk_create(articles, batch_size=500)
 
 
 def _lost_race(document: Document, source: _Source) -> ImportResult:

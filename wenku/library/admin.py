@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from wenku.library.admin_articles import ArticleInline
+from wenku.library.articles import recompute_articles
 from wenku.library.models import Category, Document
 
 
@@ -18,7 +20,22 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ("status", "visibility", "category", "source_format")
     search_fields = ("title", "original_name")
     date_hierarchy = "created"
-    fields = ("title", "description", "category", "uploader", "visibility", "status", "views", "created")
+    fields = (
+        "title",
+        "description",
+        "category",
+        "uploader",
+        "visibility",
+        "status",
+        "download_policy",
+        "views",
+        "created",
+    )
     readonly_fields = ("views",)
     raw_id_fields = ("uploader",)
     list_select_related = ("category", "uploader")
+    inlines = (ArticleInline,)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        recompute_articles(form.instance)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("about/", browse.about, name="about"),
     path("d/<id:document_id>/", read.document, name="document"),
     path("d/<id:document_id>/<id:number>/", read.document_page, name="document_page"),
+    path("d/<id:document_id>/a/<id:number>/", read.article, name="article"),
     path("search/", search.search_page, name="search"),
     path("search/stats/", search.search_stats, name="search_stats"),
     path("d/<id:document_id>/<id:number>/qr.svg", share.page_qr, name="page_qr"),

@@ -22,6 +22,24 @@ _BY_EXTENSION = {
     ".pdf": "pdf",
     ".epub": "epub",
     ".jsonl": "jsonl",
+    # through LibreOffice (wenku/ingest/office.py), but .odp, which is read directly
+    ".doc": "doc",
+    ".wps": "wps",
+    ".rtf": "rtf",
+    ".odt": "odt",
+    ".pptx": "pptx",
+    ".ppt": "ppt",
+    ".odp": "odp",
+}
+# Formats sharing one converter module; every other format's module has the format's name.
+_MODULES = {
+    "doc": "office_text",
+    "wps": "office_text",
+    "rtf": "office_text",
+    "odt": "office_text",
+    "pptx": "presentation",
+    "ppt": "presentation",
+    "odp": "presentation",
 }
 
 SUPPORTED_EXTENSIONS = tuple(sorted(_BY_EXTENSION))
@@ -33,4 +51,4 @@ def format_of(name: str) -> str | None:
 
 
 def converter_for(fmt: str) -> ModuleType:
-    return import_module(f"wenku.ingest.converters.{fmt}")
+    return import_module(f"wenku.ingest.converters.{_MODULES.get(fmt, fmt)}")

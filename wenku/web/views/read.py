@@ -17,6 +17,7 @@ from wenku.library.view_counter import count_view
 from wenku.search.query import QueryError, parse_query
 from wenku.search.related import related_documents
 from wenku.search.snippets import highlight
+from wenku.web.articles import article_anchor, current_article, table_of_contents
 from wenku.web.pagination_bar import page_window
 from wenku.web.visitor import COOKIE, COOKIE_AGE, visitor_key
 
@@ -32,6 +33,15 @@ def document_page(request, document_id: int, number: int):
     if number == 1:
         return HttpResponsePermanentRedirect(_openable(request, document_id).get_absolute_url())
     return _render_page(request, document_id, number)
+
+
+def article(request, document_id: int, number: int):
+    """The n-th article of a compilation: its page, scrolled to its title."""
+    document = _openable(request, document_id)
+    found = document.articles.values_list("page", flat=True)[number - 1 : number] if number >= 1 else []
+    if not found:
+        raise Http404("no such article")
+    return HttpResponseRedirect(f"{document.page_url(found[0])}#{article_anchor(number)}")
 
 
 def _openable(request, document_id: int) -> Document:
@@ -103,11 +113,14 @@ def _render_html(request, document: Document, number: int, views) -> str:
     if page is None:
         raise Http404("no such page")
     highlight_runs = _highlight_runs(request.GET.get("hl", ""))
+    articles = table_of_contents(document)
     context = {
         "document": document,
         "views": views,
         "page": page,
-        "paragraphs": _paragraphs(document, page, highlight_runs),
+        "paragraphs": _paragraphs(document, page, highlight_runs, articles),
+        "articles": articles,
+        "current_article": current_article(articles, page.start),
         "highlight": request.GET.get("hl", "") if highlight_runs else "",
         "related_mark": _RELATED_MARK,
         **reading_context(request, document),
@@ -130,18 +143,22 @@ def _highlight_runs(raw: str) -> list[str]:
         return []
 
 
-def _paragraphs(document: Document, page: Page, highlight_runs: list[str]) -> list[dict]:
+def _paragraphs(document: Document, page: Page, highlight_runs: list[str], articles: list[dict]) -> list[dict]:
     """The page's paragraphs with their kind: heading, or a continuation of the previous page's paragraph.
 
-    A first line that is the title itself is not shown again under the page's title heading.
+    A first line that is the title itself is not shown again under the page's title heading. An article's title
+    is a heading with the anchor its URL scrolls to.
     """
     headings = set(document.heading_offsets)
+    anchors = {a["start"]: a["anchor"] for a in articles}
     result = []
     offset = page.start
     for index, text in enumerate(page.text.split("\n")):
         continued = index == 0 and page.starts_mid_paragraph
-        if not (offset == 0 and text == document.title):
+        anchor = None if continued else anchors.get(offset)
+        if anchor or not (offset == 0 and text == document.title):
             shown = highlight(text, highlight_runs) if highlight_runs else text
-            result.append({"text": shown, "heading": offset in headings and not continued, "continued": continued})
+            heading = (offset in headings or anchor is not None) and not continued
+            result.append({"text": shown, "heading": heading, "continued": continued, "anchor": anchor})
         offset += len(text) + 1
     return result

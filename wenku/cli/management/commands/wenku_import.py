@@ -15,7 +15,7 @@ from wenku.search.indexing import apply_pending
 
 
 class Command(BaseCommand):
-    help = "Import .txt .md .html .docx .pdf .epub .jsonl files (folders are walked recursively)."
+    help = "Import .txt .md .html .docx .pdf .epub .jsonl .doc .wps .rtf .odt .ppt .pptx .odp files (folders walked)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH")
@@ -29,14 +29,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         tally = {"imported": 0, "duplicate": 0, "failed": 0}
         chars = 0
-        imported: list[int] = []
+        imported: dict[int, str] = {}  # document id -> the file it came from
 
         def report(result: ImportResult) -> None:
             nonlocal chars
             tally[result.status] += 1
             if result.status == "imported":
                 chars += result.chars or 0
-                imported.append(result.id)
+                imported[result.id] = result.path
             if json:
                 self.stdout.write(_json_line(result))
             elif progress.bar:
@@ -53,13 +53,13 @@ class Command(BaseCommand):
                 advance(path.name)
         indexed_started = time.perf_counter()
         indexed = apply_pending()
-        findings = review_new_documents(imported)
+        findings = review_new_documents(list(imported))
         if any(f.action == "rejected" for f in findings):
             apply_pending()
         index_seconds = time.perf_counter() - indexed_started
         for finding in findings:
             if json:
-                self.stdout.write(_finding_line(finding))
+                self.stdout.write(_finding_line(imported[finding.document_id], finding))
             else:
                 verb = {"recorded": "", "flagged": " (sent to moderation)", "rejected": " (rejected)"}[finding.action]
                 self.stdout.write(f"《{finding.document_title}》: {finding.describe()}{verb}")
@@ -84,8 +84,10 @@ class Command(BaseCommand):
         return first_admin.pk if first_admin else None
 
 
-def _finding_line(finding) -> str:
-    return json.dumps({"status": "near-duplicate", **finding.as_dict()}, ensure_ascii=False)
+def _finding_line(path: str, finding) -> str:
+    """A near-duplicate found after the batch: one more line for the file, after its "imported" line."""
+    line = {"path": path, "status": "near-duplicate", "title": finding.document_title, **finding.as_dict()}
+    return json.dumps(line, ensure_ascii=False)
 
 
 def _json_line(result: ImportResult) -> str:

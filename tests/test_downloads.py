@@ -1,0 +1,258 @@
+"""Downloads: the original file, and .txt/.docx/.epub generated from the text, for those allowed to take them.
+
+Round trips go through our own importer: a generated .docx or .epub imports back to the same paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+
+from tests import samples
+from wenku.downloads.filenames import content_disposition
+from wenku.library.models import Article, Document, DownloadPolicy, Visibility
+
+pytestmark = pytest.mark.django_db
+
+
+def url(document: Document, fmt: str) -> str:
+    return f"/d/{document.pk}/download/{fmt}/"
+
+
+@pytest.fixture
+def report(reports_dir, import_one) -> Document:
+    """The 2024 report, imported from its .txt (its first line is its title)."""
+    result = import_one(reports_dir / "2024.txt")
+    assert result.status == "imported", result.reason
+    return Document.objects.get(pk=result.id)
+
+
+@pytest.fixture
+def word_document(reports_dir, tmp_path, import_one) -> Document:
+    """A .docx with a Title, a Heading 2 and a table, imported: a document with headings."""
+    sample = samples.write_docx(tmp_path / "报告.docx", samples.report(reports_dir, 2024), paragraphs=30)
+    result = import_one(sample.path)
+    assert result.status == "imported", result.reason
+    return Document.objects.get(pk=result.id)
+
+
+def reimport(data: bytes, name: str, tmp_path: Path, import_one) -> Document:
+    path = tmp_path / "again" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+    result = import_one(path)
+    assert result.status == "imported", result.reason
+    return Document.objects.get(pk=result.id)
+
+
+# --- contents ------------------------------------------------------------------------------------------------------
+
+
+def test_txt_is_the_text_exactly(client, report):
+    response = client.get(url(report, "txt"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode("utf-8") == report.full_text()
+
+
+def test_original_is_the_uploaded_bytes(client, report, reports_dir):
+    response = client.get(url(report, "original"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == (reports_dir / "2024.txt").read_bytes()
+    assert response["Content-Disposition"].endswith(".txt")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "epub"])
+def test_generated_files_import_back_to_the_same_text(fmt, client, report, tmp_path, import_one):
+    response = client.get(url(report, fmt))
+    assert response.status_code == 200
+    again = reimport(response.content, f"again.{fmt}", tmp_path, import_one)
+    assert report.full_text().split("\n")[0] == report.title  # so the title is not added: the text is the same
+    assert again.full_text().split("\n") == report.full_text().split("\n")
+    assert again.title == report.title
+
+
+@pytest.mark.parametrize("fmt", ["docx", "epub"])
+def test_headings_stay_headings(fmt, client, word_document, tmp_path, import_one):
+    response = client.get(url(word_document, fmt))
+    again = reimport(response.content, f"again.{fmt}", tmp_path, import_one)
+    assert again.full_text() == word_document.full_text()
+    assert again.heading_offsets == word_document.heading_offsets
+
+
+def test_a_title_that_is_not_in_the_text_becomes_the_first_heading(client, report, tmp_path, import_one):
+    Document.objects.filter(pk=report.pk).update(title="二〇二四年报告（节选）")
+    report.refresh_from_db()
+    again = reimport(client.get(url(report, "docx")).content, "again.docx", tmp_path, import_one)
+    assert again.full_text().split("\n") == ["二〇二四年报告（节选）", *report.full_text().split("\n")]
+    assert 0 in again.heading_offsets
+
+
+def add_articles(document: Document, count: int) -> list[Article]:
+    """Articles at ``count`` paragraphs of the text (titles: those paragraphs, as article splitting finds them)."""
+    text = document.full_text()
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    chosen = starts[5 :: max(1, (len(starts) - 5) // count)][:count]
+    articles = []
+    for start in chosen:
+        title = text[start:].split("\n", 1)[0][:300]
+        articles.append(Article.objects.create(document=document, title=title, start=start, page=1, chars=1))
+    return articles
+
+
+def test_articles_are_epub_chapters_and_docx_first_level_headings(client, report, tmp_path, import_one):
+    from docx import Document as WordDocument
+    from ebooklib import ITEM_DOCUMENT, epub
+
+    articles = add_articles(report, 4)
+    path = tmp_path / "book.epub"
+    path.write_bytes(client.get(url(report, "epub")).content)
+    book = epub.read_epub(str(path), options={"ignore_ncx": True})
+    assert [link.title for link in book.toc] == [report.title, *(a.title for a in articles)]
+    chapters = [book.get_item_with_id(item_id) for item_id, _ in book.spine]
+    assert all(c.get_type() == ITEM_DOCUMENT for c in chapters)
+    assert all(f"<h2>{a.title}" in c.get_content().decode() for a, c in zip(articles, chapters[1:], strict=True))
+    word = WordDocument(io.BytesIO(client.get(url(report, "docx")).content))
+    assert [p.text for p in word.paragraphs if p.style.name == "Heading 1"] == [a.title for a in articles]
+    assert [p.text for p in word.paragraphs if p.style.name == "Title"] == [report.title]
+    again = reimport(path.read_bytes(), "again.epub", tmp_path, import_one)
+    assert again.full_text() == report.full_text()
+
+
+# --- file names ----------------------------------------------------------------------------------------------------
+
+
+def test_content_disposition_for_a_chinese_title(client, report):
+    header = client.get(url(report, "docx"))["Content-Disposition"]
+    assert header.startswith(f'attachment; filename="document-{report.pk}.docx"; filename*=UTF-8\'\'')
+    assert unquote(header.split("''", 1)[1]) == f"{report.title}.docx"
+    assert header.isascii()
+
+
+def test_file_names_are_safe():
+    header = content_disposition('报告/2024: "草案"\\\r\n<v2>', ".txt", "document-1")
+    name = unquote(header.split("''", 1)[1])
+    assert name == "报告 2024 草案 v2.txt" and header.isascii()
+    assert content_disposition("Annual Report 2024", ".epub", "d-1").startswith(
+        'attachment; filename="Annual-Report-2024.epub"'
+    )
+    assert 'filename="d-1.txt"' in content_disposition("...", ".txt", "d-1")
+    assert "filename*=UTF-8''d-1.txt" in content_disposition("...", ".txt", "d-1")
+
+
+# --- who may download ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people(django_user_model) -> dict:
+    member = django_user_model.objects.create_user("member", password="pw-long-enough-1")
+    staff = django_user_model.objects.create_user("staff", password="pw-long-enough-1", is_staff=True)
+    return {"anonymous": None, "member": member, "staff": staff}
+
+
+def expected(who: str, policy: str, anonymous_downloads: bool) -> int:
+    if who == "staff":
+        return 200
+    if policy == DownloadPolicy.OFF:
+        return 403
+    if who == "anonymous" and (policy == DownloadPolicy.MEMBERS or not anonymous_downloads):
+        return 302  # to the login page
+    return 200
+
+
+def test_permission_matrix(client, report, people, settings):
+    cases = 0
+    for (who, user), policy, anonymous_downloads in itertools.product(
+        people.items(), DownloadPolicy.values, [True, False]
+    ):
+        settings.WENKU_ANONYMOUS_DOWNLOADS = anonymous_downloads
+        cache.clear()  # settings are fixed for a process's life, as its page cache is: a new setting, a new process
+        Document.objects.filter(pk=report.pk).update(download_policy=policy)
+        client.logout()
+        if user:
+            client.force_login(user)
+        want = expected(who, policy, anonymous_downloads)
+        for fmt in ("original", "txt", "docx", "epub"):
+            response = client.get(url(report, fmt))
+            assert response.status_code == want, (who, policy, anonymous_downloads, fmt)
+            if want == 302:
+                assert response["Location"].startswith("/accounts/login/?next=")
+            if want == 403:
+                assert "这篇文档不提供下载" in response.content.decode()
+        page = client.get(report.get_absolute_url()).content.decode()
+        assert ('data-format="txt"' in page) == (want == 200), (who, policy, anonymous_downloads)
+        api = client.get(f"/api/documents/{report.pk}").json()
+        assert bool(api["downloads"]) == (want == 200)
+        cases += 1
+    assert cases == 3 * 3 * 2
+
+
+def test_the_uploader_may_download_even_when_downloads_are_off(client, report, django_user_model):
+    owner = django_user_model.objects.create_user("owner", password="pw-long-enough-1")
+    Document.objects.filter(pk=report.pk).update(uploader=owner, download_policy=DownloadPolicy.OFF)
+    client.force_login(owner)
+    assert client.get(url(report, "txt")).status_code == 200
+
+
+def test_a_document_that_does_not_open_cannot_be_downloaded(client, report, people):
+    Document.objects.filter(pk=report.pk).update(visibility=Visibility.PRIVATE)
+    client.force_login(people["member"])
+    assert client.get(url(report, "txt")).status_code == 404
+    assert client.get(url(report, "original")).status_code == 404
+
+
+def test_the_cached_reading_page_follows_a_policy_change(client, report):
+    """Anonymous readers get a cached page; changing the policy in the admin (a save) must show at once."""
+    assert 'data-format="epub"' in client.get(report.get_absolute_url()).content.decode()
+    report.refresh_from_db()
+    report.download_policy = DownloadPolicy.MEMBERS
+    report.save()
+    assert 'data-format="epub"' not in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_bad_requests_are_answered_not_errors(client, report, data_dir):
+    assert client.get(url(report, "exe")).status_code == 404
+    assert client.get(f"/d/{report.pk + 1000}/download/txt/").status_code == 404
+    assert client.post(url(report, "txt")).status_code == 405
+    (data_dir / report.original_file).unlink()
+    response = client.get(url(report, "original"))
+    assert response.status_code == 404 and "原文件已不在服务器上" in response.content.decode()
+    assert client.get(url(report, "txt")).status_code == 200
+
+
+def test_one_record_of_a_jsonl_file_has_no_original_of_its_own(client, tmp_path, import_one, reports_dir):
+    """The file holds other documents (maybe private ones): only the generated formats are offered."""
+    import json
+
+    from wenku.ingest.importer import ImportOptions, import_file
+
+    lines = [json.dumps({"id": str(y), "title": f"{y}年政府工作报告", "text": (reports_dir / f"{y}.txt").read_text()})
+             for y in (2023, 2024)]
+    (tmp_path / "two.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    first = import_file(tmp_path / "two.jsonl", ImportOptions())[0]
+    document = Document.objects.get(pk=first.id)
+    response = client.get(url(document, "original"))
+    assert response.status_code == 404 and "原文件不单独提供下载" in response.content.decode()
+    assert client.get(url(document, "txt")).content.decode() == document.full_text()
+    page = client.get(document.get_absolute_url()).content.decode()
+    assert 'data-format="txt"' in page and 'data-format="original"' not in page
+
+
+def test_staff_see_the_policy_in_the_admin(client, report, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin", password="pw-long-enough-1"))
+    page = client.get(f"/admin/library/document/{report.pk}/change/").content.decode()
+    assert 'name="download_policy"' in page
+
+
+def test_permission_helper_for_anonymous_users(report, settings):
+    from wenku.downloads.permissions import decide
+
+    settings.WENKU_ANONYMOUS_DOWNLOADS = False
+    decision = decide(AnonymousUser(), report)
+    assert not decision.allowed and decision.login_helps and "登录" in decision.message
