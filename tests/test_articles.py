@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import require
 from wenku.library.models import Document
 from wenku.text.articles import detect_articles
 from wenku.text.counting import count_chars
@@ -29,15 +30,32 @@ def _bench():
 def test_the_development_set_scores_at_least_095(corpus):
     report = _bench().evaluate(corpus)
     development = report["development"]
-    assert development["gold"] >= 80
+    assert development["gold"] >= 120
     assert development["boundaries"]["f1"] >= 0.95, report["errors"]
     assert development["titles"]["f1"] >= 0.95, report["errors"]
+    # news concatenated as plain .txt / plain .docx is part of it, and held to the same bar on its own
+    news = report["development_news_plain"]
+    assert news["gold"] >= 45
+    assert news["boundaries"]["f1"] >= 0.95, report["errors"]
+    assert news["titles"]["f1"] >= 0.95, report["errors"]
     assert report["single_documents"]["documents"] >= 100
     assert report["single_documents"]["wrongly_split"] <= 1
 
 
+def test_the_held_out_set_is_measured_not_tuned(corpus):
+    """Other months of news, other seeds, other report years: never looked at while tuning the layout rules. Measured
+    F1 0.891 overall and 0.848 on news as plain text; the floors below only catch a regression."""
+    report = _bench().evaluate(corpus)
+    held = report["held_out"]
+    assert held["gold"] >= 80
+    assert held["boundaries"]["f1"] >= 0.85, report["held_out_errors"]
+    assert report["held_out_news_plain"]["boundaries"]["f1"] >= 0.80, report["held_out_errors"]
+
+
 def test_the_reference_page_has_its_two_articles():
-    body, gold = _bench().reference_page()
+    bench = _bench()
+    require(bench.REFERENCE_PAGE.is_file(), f"the reference page is not at {bench.REFERENCE_PAGE}")
+    body, gold = bench.reference_page()
     assert detect_articles(body) == [(i, body[i]) for i in gold]
     assert [body[i] for i in gold] == [
         "镇党委书记参加主题教育座谈会发言材料",
@@ -50,6 +68,45 @@ def test_section_headings_are_not_articles():
     paragraphs = ["关于某项工作的报告", body, "一、原因分析", body, "（一）主要问题", body, "1. 具体表现", body]
     paragraphs += ["第一，要提高认识", body, "二、意见建议", body]
     assert detect_articles(paragraphs) == []
+
+
+_BODY = "这是正文的一段，内容完整，讲的是一件具体的事情。" * 4
+
+
+def _news(title: str, *body: str, dateline: bool = False) -> list[str]:
+    first = ("本报北京5月11日电  （记者王明）" if dateline else "") + _BODY
+    return [title, first, *body, _BODY]
+
+
+def test_news_subheads_in_parallel_series_are_not_articles():
+    paragraphs = ["人民日报文章选编"]
+    paragraphs += _news("我国已建成5G基站19.8万个", dateline=True)
+    paragraphs += _news(
+        "代表委员热议脱贫攻坚（全媒看两会）", "畅通道路销路", _BODY, "聚焦深度贫困", _BODY, "衔接乡村振兴"
+    )
+    paragraphs += _news("上海浦东新区紧盯问题抓整改", _BODY)  # a 6-character title here would join the series
+    paragraphs += _news("李克强会见美国前财政部长保尔森", dateline=True)
+    titles = [title for _, title in detect_articles(paragraphs)]
+    assert titles == [
+        "我国已建成5G基站19.8万个",
+        "代表委员热议脱贫攻坚（全媒看两会）",
+        "上海浦东新区紧盯问题抓整改",
+        "李克强会见美国前财政部长保尔森",
+    ]
+
+
+def test_the_count_in_the_compilation_title_is_used():
+    pieces = _news("印尼着力推动经济快速发展", _BODY) + _news("日本老龄化问题日趋严重", _BODY)
+    pieces += _news("首届俄非峰会聚焦经贸合作", _BODY)
+    assert detect_articles(["文章选编", *pieces]) == []  # bare lines: nothing says these are titles
+    assert [i for i, _ in detect_articles(["文章选编-3篇", *pieces])] == [1, 5, 9]
+    assert [i for i, _ in detect_articles(["文章选编（三篇）", *pieces])] == [1, 5, 9]
+
+
+def test_a_signature_above_a_source_line_is_not_a_title():
+    paragraphs = ["讲话汇编-2篇", "在座谈会上的讲话", _BODY, _BODY, "中华人民共和国主席习近平", "2020年5月17日"]
+    paragraphs += ["（新华社北京5月18日电）", "在另一个会议上的讲话", _BODY, _BODY]
+    assert detect_articles(paragraphs) == [(1, "在座谈会上的讲话"), (7, "在另一个会议上的讲话")]
 
 
 def test_a_single_report_gets_no_articles(reports_dir, import_one):

@@ -24,7 +24,7 @@ class CheckErrorOut(Schema):
 
 @router.post(
     "/check",
-    response={200: dict[str, Any], 400: CheckErrorOut, 413: CheckErrorOut, 429: CheckErrorOut},
+    response={200: dict[str, Any], 400: CheckErrorOut, 413: CheckErrorOut, 429: CheckErrorOut, 503: CheckErrorOut},
     summary="Check a text against the library (查重)",
 )
 def check(request, payload: CheckIn):
@@ -34,6 +34,7 @@ def check(request, payload: CheckIn):
     - **200**: `chars`, `copied_chars`, `ratio`, `ratio_excluding_quotes`, `sources` (largest first, each with its
       `matches`), `common_phrases` (not counted as copying) and the `settings` used.
     - **400**: no text to check. **413**: longer than WENKU_CHECK_MAX_CHARS. **429**: too many checks; wait.
+      **503**: the 查重 index is missing or damaged and must be rebuilt (`wenku reindex`).
     """
     result = run_check(request, payload.text)
     if isinstance(result, Refusal):

@@ -8,14 +8,19 @@ send the document to moderation) or ``reject`` (remove it again, saying which do
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from wenku.checking.fingerprints import stream_of
+from wenku.checking.index.files import IndexUnavailable
 from wenku.checking.models import NearDuplicate
+from wenku.checking.registry import get_index
 from wenku.checking.service import compare
 from wenku.library.models import Document, Status
+
+log = logging.getLogger(__name__)
 
 # A passage in this many documents still counts here: copies of one popular document must find each other.
 _COMMON_FOR_DUPLICATES = 1000
@@ -77,9 +82,16 @@ def find_original(document: Document) -> tuple[int, str, float] | None:
 def review_new_documents(document_ids: list[int]) -> list[Finding]:
     """Look for near-duplicates among newly imported documents and apply the policy; returns the findings."""
     policy = settings.WENKU_DUPLICATE_POLICY
-    findings = []
+    findings: list[Finding] = []
+    if get_index().needs_rebuild():
+        log.warning("near-duplicate review skipped: the 查重 index needs `wenku reindex`")
+        return findings
     for document in Document.objects.filter(pk__in=document_ids).order_by("pk"):
-        found = find_original(document)
+        try:
+            found = find_original(document)
+        except IndexUnavailable as exc:
+            log.warning("near-duplicate review stopped: %s", exc)
+            break
         if found is None:
             continue
         original_id, original_title, share = found

@@ -52,13 +52,19 @@ class Stream:
         return self.codes.tobytes()
 
 
+# Beyond the BMP only the CJK extension planes hold characters that are matched (Han extensions B–H); emoji,
+# mathematical letters and other symbols there are dropped like punctuation, so inserting them hides nothing.
+_ASTRAL_HAN = (0x20000, 0x3FFFF)
+
+
 def stream_of(text: str) -> Stream:
     fold, keep = _tables()
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (possible in JSON) becomes a code point that is simply not matched.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     bmp = codes < 0x10000
     index = np.where(bmp, codes, 0)
     folded = np.where(bmp, fold[index], codes)
-    kept = np.where(bmp, keep[index], True)  # beyond the BMP: Han extensions, kept
+    kept = np.where(bmp, keep[index], (codes >= _ASTRAL_HAN[0]) & (codes <= _ASTRAL_HAN[1]))
     offsets = np.flatnonzero(kept)
     return Stream(codes=folded[offsets], offsets=offsets)
 

@@ -22,6 +22,9 @@ class FingerprintFollower:
     def commit(self) -> None:
         get_index().commit()
 
+    def discard(self) -> None:
+        get_index().discard()
+
     def clear(self) -> None:
         get_index().clear()
 

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from wenku.checking import throttle
 from wenku.checking.report import CheckReport
-from wenku.checking.service import CheckError, check_text
+from wenku.checking.service import CheckError, CheckUnavailable, check_text
 from wenku.search.service import catch_up
 
 
@@ -31,5 +31,7 @@ def run_check(request, text: str) -> CheckReport | Refusal:
     catch_up()  # a few documents imported by other processes (a web upload) are indexed first, as a search does
     try:
         return check_text(text)
+    except CheckUnavailable as exc:
+        return Refusal(str(exc), 503)
     except CheckError as exc:
         return Refusal(str(exc), 400)

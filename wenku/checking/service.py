@@ -9,6 +9,7 @@ import numpy as np
 from django.conf import settings
 
 from wenku.checking.fingerprints import K, Stream, stream_of
+from wenku.checking.index.files import IndexUnavailable
 from wenku.checking.matching import JOIN_GAP, find_seeds, grow_runs, rank_candidates
 from wenku.checking.quotations import quotation_spans
 from wenku.checking.registry import get_index, window
@@ -22,6 +23,12 @@ MAX_CANDIDATES = 40
 
 class CheckError(ValueError):
     """The submission cannot be checked (empty, too long); the message says why, for the user."""
+
+
+class CheckUnavailable(CheckError):
+    """The fingerprint index is missing, damaged or being rebuilt: no check can run now (not the user's fault)."""
+
+    MESSAGE = "查重索引暂不可用（需要重建），请稍后再试；管理员可运行 wenku reindex。"
 
 
 def check_text(
@@ -39,7 +46,12 @@ def check_text(
     if not len(query):
         raise CheckError("没有可查重的文字")
     common_docs = settings.WENKU_CHECK_COMMON_DOCS if common_docs is None else common_docs
-    return compare(text, query, exclude=set(exclude), common_docs=common_docs, max_candidates=max_candidates)
+    if get_index().needs_rebuild():  # a missing index would say "0% copied": refuse instead
+        raise CheckUnavailable(CheckUnavailable.MESSAGE)
+    try:
+        return compare(text, query, exclude=set(exclude), common_docs=common_docs, max_candidates=max_candidates)
+    except IndexUnavailable as exc:
+        raise CheckUnavailable(CheckUnavailable.MESSAGE) from exc
 
 
 def compare(

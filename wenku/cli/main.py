@@ -14,7 +14,7 @@ ALIASES = {
     "reindex": "wenku_reindex",
     "dict": "wenku_dict",
 }
-NO_AUTO_MIGRATE = {"migrate", "makemigrations", "help", "--help", "-h", "version", "--version", "check"}
+NO_AUTO_MIGRATE = {"migrate", "makemigrations", "help", "--help", "-h", "version", "--version"}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,7 +33,7 @@ def add_site_word(word: str) -> int:
     load_site_words()
     affected = documents_containing(word)
     indexing.reindex_documents(affected)
-    indexing.apply_pending()
+    indexing.apply_pending(rebuild_stale=False)
     return len(affected)
 
 

@@ -36,40 +36,50 @@ def followers() -> list:
     return [import_string(path)() for path in getattr(settings, "WENKU_INDEX_FOLLOWERS", [])]
 
 
-def apply_pending(limit: int = 100_000) -> int:
+def apply_pending(limit: int = 100_000, rebuild_stale: bool = True) -> int:
     """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed.
 
     Entries leave the outbox only after the index commit that holds them; commits come every COMMIT_EVERY
-    documents (each commit costs a segment flush and merge)."""
+    documents (each commit costs a segment flush and merge). A follower whose index is missing or of another
+    version is rebuilt first when ``rebuild_stale`` (commands, server start); inside a web request it is left out
+    until then, since a rebuild reads the whole library."""
     backend = get_backend()
     if backend.needs_rebuild():
         return rebuild()
-    stale = [follower for follower in followers() if follower.needs_rebuild()]
-    if stale:
-        rebuild(targets=stale)
-    targets = [backend, *followers()]
+    targets = [backend]
+    for follower in followers():
+        if not follower.needs_rebuild():
+            targets.append(follower)
+        elif rebuild_stale:
+            rebuild(targets=[follower])
+            targets.append(follower)
     done, last_id, applied = 0, 0, []
-    while done < limit:
-        changes = list(
-            DocumentChange.objects.filter(id__gt=last_id)
-            .order_by("id")
-            .values_list("id", "document_id")[: min(BATCH, limit - done)]
-        )
-        if not changes:
-            break
-        document_ids = sorted({document_id for _, document_id in changes})
-        found = _index_documents(document_ids)
-        gone = sorted(set(document_ids) - {d.id for d in found})
-        for target in targets:
-            target.upsert(found)
-            target.delete(gone)
-        applied += [change_id for change_id, _ in changes]
-        last_id = changes[-1][0]
-        done += len(document_ids)
-        if len(applied) >= COMMIT_EVERY:
-            _commit(targets, applied)
-            applied = []
-    _commit(targets, applied)
+    try:
+        while done < limit:
+            changes = list(
+                DocumentChange.objects.filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", "document_id")[: min(BATCH, limit - done)]
+            )
+            if not changes:
+                break
+            document_ids = sorted({document_id for _, document_id in changes})
+            found = _index_documents(document_ids)
+            gone = sorted(set(document_ids) - {d.id for d in found})
+            for target in targets:
+                target.upsert(found)
+                target.delete(gone)
+            applied += [change_id for change_id, _ in changes]
+            last_id = changes[-1][0]
+            done += len(document_ids)
+            if len(applied) >= COMMIT_EVERY:
+                _commit(targets, applied)
+                applied = []
+        _commit(targets, applied)
+    except BaseException:
+        for target in targets[1:]:  # uncommitted follower work must not reach a later commit of this thread
+            target.discard()
+        raise
     return done
 
 

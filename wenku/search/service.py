@@ -85,7 +85,7 @@ def catch_up() -> None:
     """Apply a few outbox entries left by other processes (a web upload, a crash) before searching."""
     if indexing.has_pending():
         try:
-            indexing.apply_pending(limit=CATCH_UP_LIMIT)
+            indexing.apply_pending(limit=CATCH_UP_LIMIT, rebuild_stale=False)
         except (ValueError, OSError) as exc:  # another process holds the index writer: it will apply them
             log.info("index busy, pending changes left for later: %s", exc)
 

@@ -10,7 +10,7 @@ from wenku.checking.duplicates import Finding, review_new_documents
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes
 from wenku.library.models import Document, Status, Visibility
-from wenku.search import indexing
+from wenku.search.service import catch_up
 from wenku.uploads import limits
 from wenku.uploads.reasons import in_chinese
 
@@ -96,5 +96,5 @@ def _near_duplicates(document_ids: list[int]) -> dict[int, Finding]:
     """Compare new uploads with the library (brought up to date first), applying WENKU_DUPLICATE_POLICY."""
     if not document_ids:
         return {}
-    indexing.apply_pending()
+    catch_up()  # other processes' recent imports are compared too, when the index writer is free
     return {f.document_id: f for f in review_new_documents(document_ids)}

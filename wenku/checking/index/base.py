@@ -43,6 +43,9 @@ class FingerprintIndex(Protocol):
 
     def commit(self) -> None: ...
 
+    def discard(self) -> None:
+        """Forget uncommitted changes (their batch failed)."""
+
     def clear(self) -> None: ...
 
     def lookup(self, hashes: np.ndarray, max_count: int) -> Postings:

@@ -22,6 +22,14 @@ import numpy as np
 from wenku.checking.index.base import Postings
 
 MAX_SEGMENTS = 8
+_RECOUNT_FACTOR = 8
+_OPEN_ATTEMPTS = 5
+
+
+class IndexUnavailable(RuntimeError):
+    """The index files cannot be read (damaged, or removed while being opened, again and again)."""
+
+
 _ARRAYS = ("hashes", "documents", "positions", "docids")
 
 
@@ -49,6 +57,10 @@ class FileFingerprintIndex:
     def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
         self._deleted.discard(document_id)
         self._added[document_id] = (hashes, positions)
+
+    def discard(self) -> None:
+        """Forget what was added or deleted since the last commit."""
+        self._added, self._deleted = {}, set()
 
     def delete(self, document_ids: list[int]) -> None:
         for document_id in document_ids:
@@ -94,11 +106,12 @@ class FileFingerprintIndex:
         self._added, self._deleted = {}, set()
 
     def needs_rebuild(self) -> bool:
-        path = self.directory / "manifest.json"
-        if not path.exists():
+        """True when the index is missing, damaged, unfinished or of another version."""
+        try:
+            manifest = json.loads((self.directory / "manifest.json").read_text())
+            return manifest.get("version") != self.version or not manifest.get("built")
+        except (OSError, ValueError, AttributeError):
             return True
-        manifest = json.loads(path.read_text())
-        return manifest.get("version") != self.version or not manifest.get("built")
 
     def mark_built(self) -> None:
         with self._locked():
@@ -117,7 +130,17 @@ class FileFingerprintIndex:
             right = np.searchsorted(segment.hashes, hashes, "right")
             counts += right - left
             bounds.append((segment, left, right))
-        wanted = counts <= max_count
+        # Counts are of postings; where that passes max_count, count documents (one document repeating a
+        # passage does not make it a stock phrase). Far above it, postings are documents enough.
+        recount = (counts > max_count) & (counts <= _RECOUNT_FACTOR * max_count)
+        if recount.any():
+            queries, documents, _ = self._gather(bounds, recount, len(hashes))
+            pairs = np.unique(np.stack([queries, documents], axis=1), axis=0) if len(queries) else np.zeros((0, 2))
+            counts[recount] = np.bincount(pairs[:, 0].astype(np.int64), minlength=len(hashes))[recount]
+        return Postings(counts, *self._gather(bounds, counts <= max_count, len(hashes)))
+
+    def _gather(self, bounds, wanted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The live postings of the wanted query hashes: (query index, document, position) arrays."""
         queries, documents, positions = [], [], []
         for segment, left, right in bounds:
             lengths = np.where(wanted, right - left, 0)
@@ -128,12 +151,12 @@ class FileFingerprintIndex:
             index = np.arange(total) - np.repeat(ends - lengths, lengths) + np.repeat(left, lengths)
             docs = segment.documents[index].astype(np.int64)
             alive = self._alive(docs, segment.number)
-            queries.append(np.repeat(np.arange(len(hashes)), lengths)[alive])
+            queries.append(np.repeat(np.arange(n), lengths)[alive])
             documents.append(docs[alive])
             positions.append(segment.positions[index][alive].astype(np.int64))
         if not queries:
-            return Postings(counts, *(np.zeros(0, dtype=np.int64) for _ in range(3)))
-        return Postings(counts, np.concatenate(queries), np.concatenate(documents), np.concatenate(positions))
+            return tuple(np.zeros(0, dtype=np.int64) for _ in range(3))
+        return np.concatenate(queries), np.concatenate(documents), np.concatenate(positions)
 
     def document_count(self) -> int:
         self._refresh()
@@ -166,10 +189,22 @@ class FileFingerprintIndex:
         key = (stat.st_mtime_ns, stat.st_ino)
         if key == self._state_key:
             return
-        manifest = json.loads(path.read_text())
-        self._segments = [self._open_segment(n) for n in manifest["segments"]]
-        self._tombstones = self._load_tombstones(manifest)
-        self._state_key = key
+        for _ in range(_OPEN_ATTEMPTS):
+            # Unlocked: a writer may replace the manifest and remove the files it named meanwhile; then the
+            # new manifest names files that exist, so read it again.
+            try:
+                manifest = json.loads(path.read_text())
+                self._segments = [self._open_segment(n) for n in manifest["segments"]]
+                self._tombstones = self._load_tombstones(manifest)
+            except FileNotFoundError:
+                continue
+            except (ValueError, KeyError, OSError) as exc:
+                raise IndexUnavailable(
+                    f"the 查重 index in {self.directory} is damaged ({exc}): run wenku reindex"
+                ) from exc
+            self._state_key = key
+            return
+        raise IndexUnavailable(f"the 查重 index in {self.directory} kept changing while being opened")
 
     # ---- files
     def _new_manifest(self) -> dict:

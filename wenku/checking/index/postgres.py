@@ -21,6 +21,10 @@ class PostgresFingerprintIndex:
         self._deleted.discard(document_id)
         self._added[document_id] = (hashes, positions)
 
+    def discard(self) -> None:
+        """Forget what was added or deleted since the last commit."""
+        self._added, self._deleted = {}, set()
+
     def delete(self, document_ids: list[int]) -> None:
         for document_id in document_ids:
             self._added.pop(document_id, None)
@@ -31,6 +35,8 @@ class PostgresFingerprintIndex:
             return
         touched = sorted(set(self._added) | self._deleted)
         with transaction.atomic(), connection.cursor() as cursor:
+            # One writer at a time: two processes applying the same outbox entry would both insert.
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["wenku:fingerprints:write"])
             cursor.execute(f"DELETE FROM {_TABLE} WHERE document_id = ANY(%s)", [touched])
             with cursor.cursor.copy(f"COPY {_TABLE} (hash, document_id, position) FROM STDIN") as copy:
                 for document_id, (hashes, positions) in self._added.items():
@@ -51,7 +57,10 @@ class PostgresFingerprintIndex:
         where = {h: i for i, h in enumerate(hashes.tolist())}
         counts = np.zeros(len(hashes), dtype=np.int64)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT hash, count(*) FROM {_TABLE} WHERE hash = ANY(%s) GROUP BY hash", [list(where)])
+            cursor.execute(
+                f"SELECT hash, count(DISTINCT document_id) FROM {_TABLE} WHERE hash = ANY(%s) GROUP BY hash",
+                [list(where)],
+            )
             for h, n in cursor.fetchall():
                 counts[where[h]] = n
             wanted = [h for h, i in where.items() if 0 < counts[i] <= max_count]
