@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from wenku.checking.spans import union
+
 _PAIRS = re.compile(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
 _QUOTED_LINE = re.compile(r"^[ \t\u3000]*[>＞].*$", re.MULTILINE)
 
@@ -12,10 +14,4 @@ _QUOTED_LINE = re.compile(r"^[ \t\u3000]*[>＞].*$", re.MULTILINE)
 def quotation_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, non-overlapping (start, end) spans of quoted text, marks included."""
     spans = [m.span() for m in _PAIRS.finditer(text)] + [m.span() for m in _QUOTED_LINE.finditer(text)]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    return union(spans)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from wenku.checking.fingerprints import Stream, stream_of
 from wenku.library.models import Document, Page
+from wenku.text.pagination import join_pages
 
 
 @dataclass
@@ -32,22 +33,12 @@ def page_url(document_id: int, number: int) -> str:
 def load_sources(document_ids: list[int]) -> dict[int, SourceText]:
     """The documents among ``document_ids`` that anyone may read (others are never shown as sources)."""
     titles = dict(Document.objects.listed_for(None).filter(pk__in=document_ids).values_list("id", "title"))
-    pieces: dict[int, list[str]] = {pk: [] for pk in titles}
-    starts: dict[int, list[int]] = {pk: [] for pk in titles}
-    ends: dict[int, int] = dict.fromkeys(titles, 0)
-    for document_id, start, text in (
-        Page.objects.filter(document_id__in=list(titles)).order_by("document_id", "number").values_list(
-            "document_id", "start", "text"
-        )
-    ):
-        pieces[document_id].append("\n" * (start - ends[document_id]))
-        pieces[document_id].append(text)
-        starts[document_id].append(start)
-        ends[document_id] = start + len(text)
+    pages: dict[int, list[Page]] = {pk: [] for pk in titles}
+    for page in Page.objects.filter(document_id__in=list(titles)).only("document_id", "start", "text"):
+        pages[page.document_id].append(page)
     loaded = {}
     for document_id, title in titles.items():
-        text = "".join(pieces[document_id])
-        loaded[document_id] = SourceText(
-            document_id, title, text, stream_of(text), np.array(starts[document_id], dtype=np.int64)
-        )
+        text = join_pages(pages[document_id])
+        starts = np.array(sorted(page.start for page in pages[document_id]), dtype=np.int64)
+        loaded[document_id] = SourceText(document_id, title, text, stream_of(text), starts)
     return loaded

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from wenku.library.articles import paragraph_start
 from wenku.library.models import Article
+from wenku.text.pagination import paragraph_offsets
 
 
 class ArticleForm(forms.ModelForm):
@@ -33,13 +34,13 @@ class ArticleFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         text = self.instance.full_text() if self.instance.pk else ""
-        paragraph_offsets = _paragraph_offsets(text)
+        starts = paragraph_offsets(text)
         seen: set[int] = set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not (form.has_changed() or form.instance.pk):
                 continue
-            start = _start_of(data, paragraph_offsets, text)
+            start = _start_of(data, starts, text)
             if start in seen:
                 raise ValidationError("两篇文章不能从同一段开始。")
             seen.add(start)
@@ -52,20 +53,12 @@ class ArticleFormSet(forms.BaseInlineFormSet):
                 form.instance.page, form.instance.chars = 1, 0  # placeholders until recomputed on save
 
 
-def _paragraph_offsets(text: str) -> list[int]:
-    offsets, position = [], 0
-    for paragraph in text.split("\n"):
-        offsets.append(position)
-        position += len(paragraph) + 1
-    return offsets
-
-
-def _start_of(data: dict, paragraph_offsets: list[int], text: str) -> int:
+def _start_of(data: dict, starts: list[int], text: str) -> int:
     number = data.get("paragraph")
     if number is not None:
-        if number > len(paragraph_offsets):
-            raise ValidationError(f"文档只有{len(paragraph_offsets)}段。")
-        return paragraph_offsets[number - 1]
+        if number > len(starts):
+            raise ValidationError(f"文档只有{len(starts)}段。")
+        return starts[number - 1]
     start = data.get("start")
     if start is None:
         raise ValidationError("请填写段落号或起点。")

@@ -11,26 +11,14 @@ from django.utils import timezone
 from wenku.library.models import Article, Document
 from wenku.text.articles import detect_articles
 from wenku.text.counting import count_chars
-
-
-def text_of(pages: Sequence) -> str:
-    """The document's joined text from its pages (PageSlice or Page: anything with ``start`` and ``text``)."""
-    parts, end = [], 0
-    for page in sorted(pages, key=lambda p: p.start):
-        parts.append("\n" * (page.start - end))
-        parts.append(page.text)
-        end = page.start + len(page.text)
-    return "".join(parts)
+from wenku.text.pagination import join_pages, paragraph_offsets
 
 
 def detected_articles(document: Document, pages: Sequence) -> list[Article]:
     """Unsaved Article rows for a document about to be stored; [] for a single document."""
-    text = text_of(pages)
+    text = join_pages(pages)
     paragraphs = text.split("\n")
-    offsets, position = [], 0
-    for paragraph in paragraphs:
-        offsets.append(position)
-        position += len(paragraph) + 1
+    offsets = paragraph_offsets(text)
     heading_at = {offset: index for index, offset in enumerate(offsets)}
     headings = {heading_at[o] for o in document.heading_offsets if o in heading_at}
     found = detect_articles(paragraphs, headings)
@@ -43,7 +31,7 @@ def recompute_articles(document: Document) -> None:
     """Page and 字数 of each article from the stored pages; marks the document changed so cached pages go."""
     pages = list(document.pages.only("number", "start", "text"))
     articles = list(document.articles.all())
-    _place(articles, pages, text_of(pages))
+    _place(articles, pages, join_pages(pages))
     with transaction.atomic():
         Article.objects.bulk_update(articles, ["page", "chars"])
         Document.objects.filter(pk=document.pk).update(updated=timezone.now())

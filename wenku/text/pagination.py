@@ -51,6 +51,26 @@ def join_paragraphs(paragraphs: list[str]) -> str:
     return "\n".join(paragraphs)
 
 
+def paragraph_offsets(text: str) -> list[int]:
+    """Where each "\n"-separated paragraph of ``text`` starts."""
+    offsets, position = [], 0
+    for paragraph in text.split("\n"):
+        offsets.append(position)
+        position += len(paragraph) + 1
+    return offsets
+
+
+def join_pages(pages) -> str:
+    """A document's text from its pages (anything with ``start`` and ``text``), each placed at its offset with
+    "\n" filling the gaps between them: the inverse of ``paginate``."""
+    parts, end = [], 0
+    for page in sorted(pages, key=lambda p: p.start):
+        parts.append("\n" * (page.start - end))
+        parts.append(page.text)
+        end = page.start + len(page.text)
+    return "".join(parts)
+
+
 def paginate(paragraphs: list[str], max_chars: int = DEFAULT_PAGE_CHARS) -> list[PageSlice]:
     """Pages of at most ``max_chars`` 字 over ``join_paragraphs(paragraphs)``; at least one page."""
     if max_chars < 1:
