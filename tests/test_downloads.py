@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import io
 import itertools
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.http import FileResponse
 
 from tests import samples
 from wenku.downloads.filenames import content_disposition
@@ -23,6 +25,11 @@ pytestmark = pytest.mark.django_db
 
 def url(document: Document, fmt: str) -> str:
     return f"/d/{document.pk}/download/{fmt}/"
+
+
+def body(response) -> bytes:
+    """A download's bytes (files are streamed from disk)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @pytest.fixture
@@ -58,13 +65,13 @@ def test_txt_is_the_text_exactly(client, report):
     response = client.get(url(report, "txt"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
-    assert response.content.decode("utf-8") == report.full_text()
+    assert body(response).decode("utf-8") == report.full_text()
 
 
 def test_original_is_the_uploaded_bytes(client, report, reports_dir):
     response = client.get(url(report, "original"))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == (reports_dir / "2024.txt").read_bytes()
+    assert body(response) == (reports_dir / "2024.txt").read_bytes()
     assert response["Content-Disposition"].endswith(".txt")
 
 
@@ -72,7 +79,7 @@ def test_original_is_the_uploaded_bytes(client, report, reports_dir):
 def test_generated_files_import_back_to_the_same_text(fmt, client, report, tmp_path, import_one):
     response = client.get(url(report, fmt))
     assert response.status_code == 200
-    again = reimport(response.content, f"again.{fmt}", tmp_path, import_one)
+    again = reimport(body(response), f"again.{fmt}", tmp_path, import_one)
     assert report.full_text().split("\n")[0] == report.title  # so the title is not added: the text is the same
     assert again.full_text().split("\n") == report.full_text().split("\n")
     assert again.title == report.title
@@ -81,7 +88,7 @@ def test_generated_files_import_back_to_the_same_text(fmt, client, report, tmp_p
 @pytest.mark.parametrize("fmt", ["docx", "epub"])
 def test_headings_stay_headings(fmt, client, word_document, tmp_path, import_one):
     response = client.get(url(word_document, fmt))
-    again = reimport(response.content, f"again.{fmt}", tmp_path, import_one)
+    again = reimport(body(response), f"again.{fmt}", tmp_path, import_one)
     assert again.full_text() == word_document.full_text()
     assert again.heading_offsets == word_document.heading_offsets
 
@@ -89,7 +96,7 @@ def test_headings_stay_headings(fmt, client, word_document, tmp_path, import_one
 def test_a_title_that_is_not_in_the_text_becomes_the_first_heading(client, report, tmp_path, import_one):
     Document.objects.filter(pk=report.pk).update(title="二〇二四年报告（节选）")
     report.refresh_from_db()
-    again = reimport(client.get(url(report, "docx")).content, "again.docx", tmp_path, import_one)
+    again = reimport(body(client.get(url(report, "docx"))), "again.docx", tmp_path, import_one)
     assert again.full_text().split("\n") == ["二〇二四年报告（节选）", *report.full_text().split("\n")]
     assert 0 in again.heading_offsets
 
@@ -112,13 +119,13 @@ def test_articles_are_epub_chapters_and_docx_first_level_headings(client, report
 
     articles = add_articles(report, 4)
     path = tmp_path / "book.epub"
-    path.write_bytes(client.get(url(report, "epub")).content)
+    path.write_bytes(body(client.get(url(report, "epub"))))
     book = epub.read_epub(str(path), options={"ignore_ncx": True})
     assert [link.title for link in book.toc] == [report.title, *(a.title for a in articles)]
     chapters = [book.get_item_with_id(item_id) for item_id, _ in book.spine]
     assert all(c.get_type() == ITEM_DOCUMENT for c in chapters)
     assert all(f"<h2>{a.title}" in c.get_content().decode() for a, c in zip(articles, chapters[1:], strict=True))
-    word = WordDocument(io.BytesIO(client.get(url(report, "docx")).content))
+    word = WordDocument(io.BytesIO(body(client.get(url(report, "docx")))))
     assert [p.text for p in word.paragraphs if p.style.name == "Heading 1"] == [a.title for a in articles]
     assert [p.text for p in word.paragraphs if p.style.name == "Title"] == [report.title]
     again = reimport(path.read_bytes(), "again.epub", tmp_path, import_one)
@@ -130,7 +137,7 @@ def test_articles_are_epub_chapters_and_docx_first_level_headings(client, report
 
 def test_content_disposition_for_a_chinese_title(client, report):
     header = client.get(url(report, "docx"))["Content-Disposition"]
-    assert header.startswith(f'attachment; filename="document-{report.pk}.docx"; filename*=UTF-8\'\'')
+    assert header.startswith(f"attachment; filename=\"document-{report.pk}.docx\"; filename*=UTF-8''")
     assert unquote(header.split("''", 1)[1]) == f"{report.title}.docx"
     assert header.isascii()
 
@@ -232,14 +239,16 @@ def test_one_record_of_a_jsonl_file_has_no_original_of_its_own(client, tmp_path,
 
     from wenku.ingest.importer import ImportOptions, import_file
 
-    lines = [json.dumps({"id": str(y), "title": f"{y}年政府工作报告", "text": (reports_dir / f"{y}.txt").read_text()})
-             for y in (2023, 2024)]
+    lines = [
+        json.dumps({"id": str(y), "title": f"{y}年政府工作报告", "text": (reports_dir / f"{y}.txt").read_text()})
+        for y in (2023, 2024)
+    ]
     (tmp_path / "two.jsonl").write_text("\n".join(lines), encoding="utf-8")
     first = import_file(tmp_path / "two.jsonl", ImportOptions())[0]
     document = Document.objects.get(pk=first.id)
     response = client.get(url(document, "original"))
     assert response.status_code == 404 and "原文件不单独提供下载" in response.content.decode()
-    assert client.get(url(document, "txt")).content.decode() == document.full_text()
+    assert body(client.get(url(document, "txt"))).decode() == document.full_text()
     page = client.get(document.get_absolute_url()).content.decode()
     assert 'data-format="txt"' in page and 'data-format="original"' not in page
 
@@ -256,3 +265,99 @@ def test_permission_helper_for_anonymous_users(report, settings):
     settings.WENKU_ANONYMOUS_DOWNLOADS = False
     decision = decide(AnonymousUser(), report)
     assert not decision.allowed and decision.login_helps and "登录" in decision.message
+
+
+# --- generated files are kept --------------------------------------------------------------------------------------
+
+
+def kept_files(data_dir: Path, document: Document) -> list[Path]:
+    directory = data_dir / "downloads" / str(document.pk)
+    return sorted(directory.iterdir()) if directory.exists() else []
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "epub"])
+def test_a_generated_file_is_made_once_and_then_served_from_disk(fmt, client, report, data_dir):
+    first = body(client.get(url(report, fmt)))
+    [kept] = kept_files(data_dir, report)
+    assert kept.suffix == f".{fmt}" and kept.read_bytes() == first
+    made = kept.stat()
+    time.sleep(0.02)  # a rewrite would show in the modification time
+    second = client.get(url(report, fmt))
+    assert second.status_code == 200 and isinstance(second, FileResponse)
+    assert body(second) == first
+    [again] = kept_files(data_dir, report)
+    assert again == kept
+    assert (again.stat().st_ino, again.stat().st_mtime_ns) == (made.st_ino, made.st_mtime_ns)
+
+
+def test_an_edited_document_gets_a_fresh_file_and_the_old_one_goes(client, report, data_dir):
+    from docx import Document as WordDocument
+
+    client.get(url(report, "docx"))
+    client.get(url(report, "txt"))
+    [old_docx] = [p for p in kept_files(data_dir, report) if p.suffix == ".docx"]
+    report.refresh_from_db()
+    report.title = "二〇二四年报告（修订）"
+    report.save()  # changes `updated`
+    word = WordDocument(io.BytesIO(body(client.get(url(report, "docx")))))
+    assert word.core_properties.title == "二〇二四年报告（修订）"
+    assert [p.text for p in word.paragraphs if p.style.name == "Title"] == ["二〇二四年报告（修订）"]
+    files = kept_files(data_dir, report)
+    docx_files = [p for p in files if p.suffix == ".docx"]
+    assert len(docx_files) == 1 and docx_files[0] != old_docx and not old_docx.exists()
+    assert len([p for p in files if p.suffix == ".txt"]) == 1  # another format is not touched
+
+
+def test_a_deleted_document_takes_its_files_with_it(client, report, data_dir):
+    client.get(url(report, "epub"))
+    directory = data_dir / "downloads" / str(report.pk)
+    assert list(directory.iterdir())
+    report.delete()
+    assert not directory.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the threads' own database connections must see the document
+def test_simultaneous_first_requests_each_get_a_whole_file(report, data_dir, tmp_path):
+    import threading
+    import zipfile
+
+    from django.db import connection
+    from django.test import Client
+
+    threads_count = 6
+    start = threading.Barrier(threads_count)
+    results: list[tuple[int, bytes]] = []
+
+    def fetch(fmt: str) -> None:
+        try:
+            client = Client()
+            start.wait()
+            response = client.get(url(report, fmt))
+            results.append((response.status_code, body(response)))
+        finally:
+            connection.close()
+
+    for fmt in ("epub", "docx"):
+        results.clear()
+        threads = [threading.Thread(target=fetch, args=(fmt,)) for _ in range(threads_count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [status for status, _ in results] == [200] * threads_count
+        for _, data in results:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                assert archive.testzip() is None
+        [kept] = [p for p in kept_files(data_dir, report) if p.suffix == f".{fmt}"]
+        assert kept.read_bytes() in [data for _, data in results]
+    assert not [p for p in kept_files(data_dir, report) if p.name.endswith(".part")]
+    first = results[0][1]
+    again = reimport(first, "again.docx", tmp_path, lambda path: _import(path))
+    assert again.full_text() == report.full_text()
+
+
+def _import(path: Path):
+    from wenku.ingest.importer import ImportOptions, import_file
+
+    [result] = import_file(path, ImportOptions())
+    return result

@@ -357,6 +357,7 @@ def conversions_dir(tmp_path, monkeypatch) -> Path:
     directory = tmp_path / "conversions"
     directory.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    monkeypatch.setenv("TMPDIR", str(directory))
     return directory
 
 
@@ -426,3 +427,205 @@ def test_upload_of_a_bad_office_file_shows_the_reason_not_an_error(client, djang
     assert "不是有效的 .ppt 文件" in response.content.decode()
     assert Document.objects.count() == 0
 
+
+def test_no_conversion_leaves_a_directory_or_profile_behind(
+    soffice, word_sample, r2024, tmp_path, import_one, settings, conversions_dir
+):
+    """After a success, a failure (damaged file, memory limit) and a timeout, the temp root is as it was."""
+    doc = soffice_convert(word_sample.path, "doc", tmp_path)
+    assert import_one(doc).status == "imported"
+    assert list(conversions_dir.iterdir()) == []
+    damaged = bytearray(doc.read_bytes())
+    damaged[512:] = bytes(len(damaged) - 512)
+    (tmp_path / "坏的.doc").write_bytes(bytes(damaged))
+    assert_refused(import_one(tmp_path / "坏的.doc"), "LibreOffice could not open")
+    assert list(conversions_dir.iterdir()) == []
+    settings.WENKU_OFFICE_MEMORY_MB = 256
+    assert_refused(import_one(soffice_convert(word_sample.path, "odt", tmp_path)), "LibreOffice")
+    assert list(conversions_dir.iterdir()) == []
+    settings.WENKU_OFFICE_MEMORY_MB = 2048
+    settings.WENKU_OFFICE_TIMEOUT = 1
+    assert_refused(import_one(write_big_rtf(tmp_path / "长.rtf", r2024.body(), copies=150)), "did not finish")
+    assert list(conversions_dir.iterdir()) == []
+    assert leftover_conversions(conversions_dir) == []
+
+
+# --- no network for LibreOffice ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def web_server():
+    """A web server on 127.0.0.1 recording every request it gets (a document must make none)."""
+    import http.server
+    import threading
+
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def handle_one_request(self):
+            super().handle_one_request()
+            if getattr(self, "command", None):
+                requests.append(f"{self.command} {self.path}")
+
+        def __getattr__(self, name):
+            if name.startswith("do_"):
+                return self._answer
+            raise AttributeError(name)
+
+        def _answer(self):
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.requests = requests
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def assert_no_requests(server) -> None:
+    time.sleep(0.3)  # a request made at the very end would still be on its way
+    assert server.requests == [], server.requests
+
+
+@pytest.mark.parametrize("libreoffice", ["installed", "missing"])
+def test_a_web_page_saved_as_doc_is_read_as_html_and_fetches_nothing(
+    libreoffice, soffice, web_server, tmp_path, import_one, settings, r2024
+):
+    """Word's "save as web page" under .doc: our HTML converter reads it (LibreOffice would fetch the image)."""
+    if libreoffice == "missing":
+        settings.WENKU_SOFFICE = str(tmp_path / "no-such-soffice")  # proves LibreOffice is not asked
+    paragraphs = r2024.body(count=5)
+    page = (
+        '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta charset="utf-8">'
+        f"<title>{escape(r2024.title)}</title></head><body>"
+        f"<h1>{escape(r2024.title)}</h1>"
+        + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        + f'<p><img src="{web_server.url}/html.png"></p>'
+        f'<link rel="stylesheet" href="{web_server.url}/style.css"></body></html>'
+    )
+    for ext in ("doc", "wps"):
+        path = tmp_path / f"网页.{ext}"
+        path.write_text(page, encoding="utf-8")
+        result = import_one(path)
+        assert result.status == "imported", result.reason
+        document = Document.objects.get(pk=result.id)
+        assert document.full_text() == "\n".join([r2024.title, *paragraphs])
+        assert document.title == r2024.title
+        assert document.source_format == ext
+        document.delete()
+    assert_no_requests(web_server)
+
+
+def odt_linking_an_image(path: Path, text: str, image_url: str) -> Path:
+    """An .odt whose image is a link to ``image_url`` (LibreOffice loads linked images when it converts)."""
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3">'
+        f"<office:body><office:text><text:p>{escape(text)}</text:p><text:p>"
+        '<draw:frame draw:name="i1" text:anchor-type="as-char" svg:width="1cm" svg:height="1cm">'
+        f'<draw:image xlink:href="{escape(image_url)}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>'
+        "</draw:frame></text:p></office:text></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def word_2003_xml_linking_an_image(path: Path, text: str, image_url: str) -> Path:
+    """A Word 2003 XML document saved as .doc (as Word allows), with a linked picture."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><?mso-application progid="Word.Document"?>'
+        '<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:body>'
+        f"<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p>"
+        f'<w:p><w:r><w:pict><v:shape style="width:10pt;height:10pt"><v:imagedata src="{escape(image_url)}"/>'
+        "</v:shape></w:pict></w:r></w:p></w:body></w:wordDocument>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_libreoffice_has_no_network_access(soffice, web_server, tmp_path, import_one, r2024):
+    """Files that LibreOffice does read, linking remote images on a server of our own: nothing is fetched, the
+    text still imports."""
+    from wenku.ingest import office
+
+    require(bool(office.network_isolation()), "this system allows no network namespace (unshare --net)")
+    text = r2024.body(count=1)[0]
+    files = [
+        odt_linking_an_image(tmp_path / "链接图片.odt", text, f"{web_server.url}/odt.png"),
+        word_2003_xml_linking_an_image(tmp_path / "链接图片.doc", text, f"{web_server.url}/wordml.png"),
+    ]
+    for path in files:
+        result = import_one(path)
+        assert result.status == "imported", (path.name, result.reason)
+        document = Document.objects.get(pk=result.id)
+        assert document.full_text() == text
+        document.delete()
+    assert_no_requests(web_server)
+
+
+def test_libreoffice_sees_only_a_loopback_and_cannot_connect(soffice, web_server):
+    """The namespace LibreOffice runs in: no interface but lo, and not even the server's own 127.0.0.1 answers."""
+    import sys
+
+    from wenku.ingest import office
+
+    prefix = office.network_isolation()
+    require(bool(prefix), "this system allows no network namespace (unshare --net)")
+    listing = subprocess.run([*prefix, "cat", "/proc/net/dev"], capture_output=True, text=True, check=True).stdout
+    assert [line.split(":")[0].strip() for line in listing.splitlines()[2:]] == ["lo"]
+    port = web_server.url.rsplit(":", 1)[1]
+    probe = f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=5)"
+    outside = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    inside = subprocess.run([*prefix, sys.executable, "-c", probe], capture_output=True, text=True)
+    assert outside.returncode == 0, outside.stderr
+    assert inside.returncode != 0, inside.stderr  # refused: the loopback is down
+
+
+def test_without_network_namespaces_conversions_still_run_and_say_so_once(
+    soffice, word_sample, tmp_path, import_one, monkeypatch, caplog
+):
+    """A system without util-linux's unshare (PATH here lacks it): LibreOffice runs as before; one warning."""
+    from wenku.ingest import office
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for directory in os.environ.get("PATH", "/usr/bin:/bin").split(":"):
+        for program in Path(directory).glob("*") if Path(directory).is_dir() else []:
+            target = bin_dir / program.name
+            if program.name != "unshare" and not target.exists():
+                target.symlink_to(program)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setattr(office, "_isolation", None)  # forget what this process found (it looks once)
+    doc = soffice_convert(word_sample.path, "doc", tmp_path)
+    with caplog.at_level("WARNING", logger="wenku.ingest.office"):
+        for name in ("a.doc", "b.doc"):
+            shutil.copy(doc, tmp_path / name)
+            result = import_one(tmp_path / name)
+            assert result.status == "imported", result.reason
+            Document.objects.get(pk=result.id).delete()
+    warnings = [r for r in caplog.records if "WITH network access" in r.getMessage()]
+    assert len(warnings) == 1
+    monkeypatch.setattr(office, "_isolation", None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wenku.library.models import Document
+from wenku.text.pagination import paragraph_offsets
 
 Kind = Literal["title", "chapter", "heading", "text"]
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")  # the rest was removed on import (ingest/extracted.py)
@@ -33,11 +34,9 @@ class Outline:
 
 
 def outline_of(document: Document) -> Outline:
-    paragraphs = document.full_text().split("\n")
-    starts, position = [], 0
-    for paragraph in paragraphs:
-        starts.append(position)
-        position += len(paragraph) + 1
+    text = document.full_text()
+    paragraphs = text.split("\n")
+    starts = paragraph_offsets(text)
     headings = set(document.heading_offsets)
     chapters: dict[int, str] = {}
     for title, start in document.articles.order_by("start").values_list("title", "start"):

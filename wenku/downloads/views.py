@@ -1,4 +1,5 @@
-"""GET /d/<id>/download/<format>/: the original file, or .txt/.docx/.epub generated from the text."""
+"""GET /d/<id>/download/<format>/: the original file, or .txt/.docx/.epub generated from the text (and kept on disk,
+see cache.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from wenku.downloads import exporters
+from wenku.downloads.cache import open_export
 from wenku.downloads.filenames import content_disposition
 from wenku.downloads.links import original_extension
 from wenku.downloads.permissions import decide, has_original
@@ -31,7 +33,7 @@ def download(request, document_id: int, fmt: str):
     if fmt == "original":
         return _original(request, document)
     spec = exporters.FORMATS[fmt]
-    response = HttpResponse(exporters.export(fmt, document), content_type=spec.content_type)
+    response = FileResponse(open_export(fmt, document), content_type=spec.content_type)  # made once, then kept
     return _as_attachment(response, document, spec.extension)
 
 

@@ -15,8 +15,13 @@ from wenku.ingest.zipsafety import open_checked_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RTF = re.compile(rb"^(?:\xef\xbb\xbf)?\s*\{\\rtf", re.S)
-# Word saves "web pages" and Word 2003 XML under .doc too; LibreOffice reads both.
+# Word saves "web pages" (HTML, MHTML) and Word 2003 XML under .doc too. HTML is read by our own HTML converter;
+# LibreOffice reads the others (without network access, see wenku/ingest/office.py).
 _MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml|<html|<!doctype html|mime-version:)", re.I | re.S)
+_HTML = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*(?:<html[\s>]|<!doctype\s+html)",
+    re.I | re.S,
+)
 _ODF_MIMETYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".odp": "application/vnd.oasis.opendocument.presentation",
@@ -37,6 +42,11 @@ def check_word_processing(data: bytes, ext: str) -> None:
             f"not a valid {ext} file (neither a Word/WPS document nor RTF or HTML saved as {ext}); "
             "if it is plain text, rename it to .txt"
         )
+
+
+def is_html(data: bytes) -> bool:
+    """Whether a .doc or .wps file is really a web page (HTML or XHTML, as Word's "save as web page" writes)."""
+    return bool(_HTML.match(data[:4096]))
 
 
 def check_presentation(data: bytes, ext: str) -> None:
