@@ -74,7 +74,7 @@ def test_search_shows_one_of_the_copies_with_their_number(records, original, tmp
     call_command("wenku_import", str(write_jsonl(tmp_path / "govcn.jsonl", [records["govcn-2015"]])))
     indexing.apply_pending()
     html = Client().get("/search/", {"q": "政府工作报告"}).content.decode()
-    assert "1 个相似文档" in html
+    assert "1 个相似文档" in html and "本页 1 篇相似文档已合并" in html
     assert html.count('class="doc-title"') == 1
 
 

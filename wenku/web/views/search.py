@@ -47,6 +47,7 @@ def search_page(request):
         else:
             context["results"] = results
             context["hits"] = _fold_copies(results.hits, request.user)
+            context["folded"] = len(results.hits) - len(context["hits"])
             if page == 1:
                 record_query(raw, results.total)
     return render(request, "web/search.html", context)
