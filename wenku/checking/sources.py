@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from django.urls import reverse
@@ -10,6 +11,11 @@ from django.urls import reverse
 from wenku.checking.fingerprints import Stream, stream_of
 from wenku.library.models import Document, Page
 from wenku.text.pagination import join_pages
+
+
+class _PageText(NamedTuple):
+    start: int
+    text: str
 
 
 @dataclass
@@ -33,9 +39,10 @@ def page_url(document_id: int, number: int) -> str:
 def load_sources(document_ids: list[int]) -> dict[int, SourceText]:
     """The documents among ``document_ids`` that anyone may read (others are never shown as sources)."""
     titles = dict(Document.objects.listed_for(None).filter(pk__in=document_ids).values_list("id", "title"))
-    pages: dict[int, list[Page]] = {pk: [] for pk in titles}
-    for page in Page.objects.filter(document_id__in=list(titles)).only("document_id", "start", "text"):
-        pages[page.document_id].append(page)
+    pages: dict[int, list[_PageText]] = {pk: [] for pk in titles}
+    rows = Page.objects.filter(document_id__in=list(titles)).values_list("document_id", "start", "text")
+    for document_id, start, text in rows:  # tuples: building model objects costs a third of the load
+        pages[document_id].append(_PageText(start, text))
     loaded = {}
     for document_id, title in titles.items():
         text = join_pages(pages[document_id])

@@ -280,19 +280,20 @@ class FileFingerprintIndex:
             largest = -1
         merging = [s for i, s in enumerate(segments) if i != largest]
         self._tombstones = self._load_tombstones(manifest)
-        parts = []
+        parts, docids = [], []
         for segment in merging:
             alive = self._alive(np.asarray(segment.documents, dtype=np.int64), segment.number)
             parts.append((segment.hashes[alive], segment.documents[alive], segment.positions[alive]))
+            # Documents too short for any fingerprint stay listed, so document_count() is the same after a merge.
+            docids.append(segment.docids[self._alive(np.asarray(segment.docids, dtype=np.int64), segment.number)])
         hashes = np.concatenate([p[0] for p in parts])
         documents = np.concatenate([p[1] for p in parts])
         positions = np.concatenate([p[2] for p in parts])
         order = np.argsort(hashes, kind="stable")
         number = manifest["next"]
         manifest["next"] = number + 1
-        self._save_segment(
-            number, hashes[order], documents[order], positions[order], np.unique(documents).astype(np.int64)
-        )
+        listed = np.unique(np.concatenate(docids)).astype(np.int64)
+        self._save_segment(number, hashes[order], documents[order], positions[order], listed)
         kept = [segments[largest].number] if largest >= 0 else []
         manifest["segments"] = [*kept, number]
         if not kept:  # everything was merged: no postings are dead any more
