@@ -58,7 +58,6 @@ from benchlib import (
     CACHE_DIR,
     DEFAULT_CORPUS,
     REPO,
-    RESULTS_DIR,
     OtherCpu,
     Spread,
     child_env,
@@ -936,13 +935,7 @@ def main(argv=None) -> int:
     else:
         print(f"\nengine sources (wenku/checking, search/indexing, text, library/models): {engine_at_start}")
     path = write_result("check", results)
-    if not args.quick:
-        shutil.copyfile(path, RESULTS_DIR / "check.json")
-    print(
-        f"\nwrote {path}"
-        + ("" if args.quick else f" and {RESULTS_DIR / 'check.json'}")
-        + f"; whole run {results['wall_s'] / 60:.1f} min"
-    )
+    print(f"\nwrote {path}; whole run {results['wall_s'] / 60:.1f} min")
     return 0
 
 
