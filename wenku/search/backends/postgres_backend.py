@@ -10,6 +10,8 @@ prefix ``wenku_search`` by default:
   ``grams`` and ``chars`` tsvectors. A page whose grams stream does not fit one tsvector (more than 256 positions
   of one lexeme, positions above 16383, or too many bytes; never for normal pages of ≤ 3,000 字) is split into
   several ``part`` rows that overlap by more than the longest possible phrase query, so no phrase is lost.
+  The (last) row of a page also borrows the start of the next page, so no phrase is lost at a page end either
+  (below).
 - ``wenku_search_meta``: the analyzer and schema versions the index was built with (and the table layout).
 
 The tsvectors are written as literals from wenku.text.analysis tokens, never through PostgreSQL's parser. In
@@ -17,6 +19,21 @@ The tsvectors are written as literals from wenku.text.analysis tokens, never thr
 before a gap carries weight C, so the phrase "经济，发展" (``'经济':C <2> '发展'``) matches exactly where the
 text has 经济, a gap, 发展 — as tantivy's phrase over the ``|`` token does. ``chars`` holds every Han character for
 one-character queries.
+
+Page ends: a document's stream is that of its pages joined by a line break (as in tantivy's whole-document
+entry), so a quoted phrase with a gap can run from one page into the next ("各位代表！" | "我们要…"), and no
+single page row holds it. So after a page's own grams (weights D and C) its row has the next PHRASE_OVERLAP
+positions of the document's stream, a gap and then the next pages' grams, at the following positions with the
+weights A (B: borrowed and before a gap): '各位':1 '位代':2 '代表':3C '我们':5A '们要':6A. Each borrowed gram
+is the next page's own gram too, so the weights keep it from counting twice:
+- a term's tsquery for finding documents (``_match_of``) lets a phrase of several grams run into the borrowed
+  grams but makes it start in the row's own grams (``'各位':CD <-> '位代' <-> '代表':BC <2> '我们'``); every
+  phrase starts on exactly one page. A lone gram may match a borrowed one: the document has it anyway, and
+  ``_RANK_WEIGHTS`` give A and B no weight, so ts_rank of such a row is 0 and every rank is as without them;
+- matching_pages asks for a page's own grams only (every gram C or D), as the contract's oracle and tantivy's
+  page entries do: a phrase over a page end matches its document but neither page, and a term at a page's
+  start is not reported on the page before;
+- the document's length counts own grams only.
 
 A document matches a term when one of its page rows or its title matches the term's tsquery; groups, ORs and
 exclusions combine those per-document sets (so 经济 on page 1 and 改革 on page 9 match "经济 改革" as in tantivy,
@@ -56,7 +73,7 @@ from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, cur
 from wenku.search.query import MAX_QUERY_CHARS, ParsedQuery, Term
 from wenku.text.analysis import SEPARATOR, index_tokens
 
-_LAYOUT_VERSION = "1"  # of the tables below; a different stored value drops and recreates them
+_LAYOUT_VERSION = "2"  # of the tables and of what their rows hold; a different stored value drops and recreates them
 _PREFIX = re.compile(r"wenku_search(_[a-z0-9]+)*")
 
 MAX_POSITION = 16383  # tsvector positions above are clamped
@@ -65,9 +82,12 @@ MAX_LEXEME_BYTES = 2000  # PostgreSQL refuses lexemes of 2 KiB and more
 MAX_ROW_LEXEME_BYTES = 512 * 1024  # a tsvector's lexemes take at most 1 MiB
 PHRASE_OVERLAP = MAX_QUERY_CHARS + 1  # grams a phrase query can span at most, and then some
 GAP_WEIGHT = "C"  # marks a gram that is followed by a gap
+OWN_WEIGHTS = "CD"  # a page row's own grams: D, or C before a gap
+BORROWED_WEIGHT = "A"  # a gram borrowed from the next page (see the module docstring)
+BORROWED_GAP_WEIGHT = "B"  # a borrowed gram followed by a gap
 LONG_WORD = "⁂"  # stands for a word too long to store; no token can be it (it is punctuation)
 
-_RANK_WEIGHTS = "'{0.1,0.1,0.1,1.0}'::float4[]"  # D, C, B, A: the gap marker C ranks as the plain D
+_RANK_WEIGHTS = "'{0.1,0.1,0,0}'::float4[]"  # D, C, B, A: C ranks as the plain D, borrowed grams (B, A) count nothing
 _TITLE_BOOST = 3.0
 _TF_SATURATION = 0.1  # about the ts_rank of a page that has the term once
 _LENGTH_NORM = 0.5
@@ -316,11 +336,11 @@ class PostgresBackend:
         positives = _distinct(_match_of(term) for group in query.groups for term in group)
         excluded = _distinct(_match_of(term) for term in query.excluded)
         columns = []
-        for i, match in enumerate(positives):
-            columns.append(sql.add(f"bool_or({match.on('grams', 'chars')}) AS f{i}", match.params()))
-            columns.append(sql.add(f"sum({match.guarded_rank('grams', 'chars')}) AS s{i}", match.params(2)))
+        for i, match in enumerate(positives):  # a page by its own grams: a phrase across pages is on neither
+            columns.append(sql.add(f"bool_or({match.on('grams', 'chars')}) AS f{i}", match.params(own=True)))
+            columns.append(sql.add(f"sum({match.guarded_rank('grams', 'chars')}) AS s{i}", match.params(2, own=True)))
         for j, match in enumerate(excluded):
-            columns.append(sql.add(f"bool_or({match.on('grams', 'chars')}) AS e{j}", match.params()))
+            columns.append(sql.add(f"bool_or({match.on('grams', 'chars')}) AS e{j}", match.params(own=True)))
         rows = (
             "WITH r AS (SELECT doc_id, page, "
             + ", ".join(columns)
@@ -484,15 +504,19 @@ class _SqlBuilder:
 
 
 class _Match:
-    """How one term is looked for: its tsquery literal, against the grams or the chars column."""
+    """How one term is looked for: its tsquery literals, against the grams or the chars column.
 
-    def __init__(self, column: str, tsquery: str | None, size: int) -> None:
+    ``tsquery`` finds the term in a document: in a page row's own grams or running on into the grams it borrows
+    from the next page. ``own_tsquery`` finds it in a page's own grams only (for matching_pages)."""
+
+    def __init__(self, column: str, tsquery: str | None, size: int, own_tsquery: str | None = None) -> None:
         self.column = column  # "grams" or "chars"
         self.tsquery = tsquery  # None: cannot match anything
+        self.own_tsquery = tsquery if own_tsquery is None else own_tsquery
         self.size = size  # grams (or characters) the term covers, for the title boost
 
     def key(self) -> tuple:
-        return (self.column, self.tsquery)
+        return (self.column, self.tsquery, self.own_tsquery)
 
     def __eq__(self, other) -> bool:
         return isinstance(other, _Match) and self.key() == other.key()
@@ -507,7 +531,8 @@ class _Match:
         return "FALSE" if self.tsquery is None else f"{self._col(grams, chars)} @@ %s::tsquery"
 
     def rank(self, grams: str, chars: str) -> str:
-        """ts_rank of the term (one parameter), for rows known to match."""
+        """ts_rank of the term (one parameter, either tsquery: ts_rank ignores their weight restrictions, and
+        _RANK_WEIGHTS count borrowed grams as nothing), for rows known to match."""
         if self.tsquery is None:
             return "0::float8"
         return f"ts_rank({_RANK_WEIGHTS}, {self._col(grams, chars)}, %s::tsquery)::float8"
@@ -518,32 +543,45 @@ class _Match:
             return "0::float8"
         return f"CASE WHEN {self.on(grams, chars)} THEN {self.rank(grams, chars)} ELSE 0 END"
 
-    def params(self, times: int = 1) -> list:
-        return [] if self.tsquery is None else [self.tsquery] * times
+    def params(self, times: int = 1, own: bool = False) -> list:
+        """The tsquery for each placeholder; ``own``: the one for a page's own grams."""
+        if self.tsquery is None:
+            return []
+        return [self.own_tsquery if own else self.tsquery] * times
 
 
 def _match_of(term: Term) -> _Match:
+    """The term's tsqueries. Grams before a gap in the term must be before a gap in the text (weight C, or B when
+    borrowed). In ``tsquery`` a phrase of several grams starts in the row's own grams (C or D): a phrase in the
+    borrowed grams alone is the next page's, and found there; a lone gram is not held to that, since a weight
+    restriction would have GIN re-read the tsvector of every row with the gram, and a row that has it only among
+    its borrowed grams changes nothing (the next page has it too, and borrowed grams rank 0). ``own_tsquery``
+    holds every gram to the row's own grams."""
     if term.single_char:
         return _Match("chars", _quote(term.single_char), 1)
-    parts: list[str] = []
-    previous = None
     grams = term.grams
-    for index, gram in enumerate(grams):
-        if gram == SEPARATOR:
-            continue
-        if len(gram.encode()) > MAX_LEXEME_BYTES:
-            return _Match("grams", None, 0)
-        lexeme = _quote(gram)
-        if index + 1 < len(grams) and grams[index + 1] == SEPARATOR:
-            lexeme += f":{GAP_WEIGHT}"
-        if previous is not None:
-            distance = index - previous
-            parts.append("<->" if distance == 1 else f"<{distance}>")
-        parts.append(lexeme)
-        previous = index
-    if not parts:
+    positions = [(index, gram) for index, gram in enumerate(grams) if gram != SEPARATOR]
+    if not positions or any(len(gram.encode()) > MAX_LEXEME_BYTES for _, gram in positions):
         return _Match("grams", None, 0)
-    return _Match("grams", " ".join(parts), sum(1 for g in grams if g != SEPARATOR))
+    found: list[str] = []
+    own: list[str] = []
+    for number, (index, gram) in enumerate(positions):
+        if number:
+            distance = index - positions[number - 1][0]
+            operator = "<->" if distance == 1 else f"<{distance}>"
+            found.append(operator)
+            own.append(operator)
+        lexeme = _quote(gram)
+        before_gap = index + 1 < len(grams) and grams[index + 1] == SEPARATOR
+        own_weights = GAP_WEIGHT if before_gap else OWN_WEIGHTS
+        own.append(f"{lexeme}:{own_weights}")
+        if number == 0 and len(positions) > 1:
+            found.append(f"{lexeme}:{own_weights}")
+        elif before_gap:
+            found.append(f"{lexeme}:{BORROWED_GAP_WEIGHT}{GAP_WEIGHT}")
+        else:
+            found.append(lexeme)
+    return _Match("grams", " ".join(found), len(positions), " ".join(own))
 
 
 def _distinct(matches: Iterable[_Match]) -> list[_Match]:
@@ -573,17 +611,20 @@ def _lexeme(gram: str) -> str | None:
     return LONG_WORD if len(gram) * 4 > MAX_LEXEME_BYTES and len(gram.encode()) > MAX_LEXEME_BYTES else gram
 
 
-def grams_vectors(grams: list[str]) -> list[tuple[str, int]]:
-    """tsvector literals, with their gram counts, for a grams stream: one, unless the stream has a lexeme more
-    than 256 times, more than 16383 positions or too many bytes; then overlapping parts, so no phrase is cut."""
-    lexemes = [_lexeme(gram) for gram in grams]
+def grams_vectors(grams: list[str], borrowed: list[str] | None = None) -> list[tuple[str, int]]:
+    """tsvector literals, with their counts of own grams, for a grams stream and the stream that follows it
+    (``borrowed``: a gap, then the next pages' grams, at most PHRASE_OVERLAP positions): one, unless they have a
+    lexeme more than 256 times, more than 16383 positions or too many bytes; then overlapping parts, so no phrase
+    is cut. Borrowed grams come after the own ones, with weight A (B before a gap)."""
+    lexemes = [_lexeme(gram) for gram in [*grams, *(borrowed or [])]]
+    own = len(grams)
     counts = Counter(lexeme for lexeme in lexemes if lexeme is not None)
     if (
         len(lexemes) <= MAX_POSITION
         and max(counts.values(), default=0) <= MAX_POSITIONS_PER_LEXEME
         and sum(len(lexeme.encode()) + 8 for lexeme in counts) <= MAX_ROW_LEXEME_BYTES
     ):
-        return [(_grams_vector(lexemes, 0, len(lexemes)), counts.total())]
+        return [(_grams_vector(lexemes, 0, len(lexemes), own), _own_count(lexemes, 0, own))]
     vectors = []
     start = 0
     while True:
@@ -601,24 +642,31 @@ def grams_vectors(grams: list[str]) -> list[tuple[str, int]]:
                         break
                 counts[lexeme] += 1
             end += 1
-        vectors.append((_grams_vector(lexemes, start, end), counts.total()))
-        if end >= len(lexemes):
-            return vectors
+        vectors.append((_grams_vector(lexemes, start, end, own), _own_count(lexemes, start, min(end, own))))
         start = max(start + 1, end - PHRASE_OVERLAP)
+        if end >= len(lexemes) or start >= own:  # (a part of borrowed grams only would hold no phrase of its own)
+            return vectors
 
 
-def _grams_vector(lexemes: list[str | None], start: int, end: int) -> str:
-    """Positions count from 1 at ``start``; a gap takes a position; a gram followed by a gap has weight C.
-    Each occurrence is written on its own (``'经济':1 '济发':2 '经济':9C``): PostgreSQL merges them."""
+def _own_count(lexemes: list[str | None], start: int, end: int) -> int:
+    return sum(1 for lexeme in lexemes[start:end] if lexeme is not None)
+
+
+def _grams_vector(lexemes: list[str | None], start: int, end: int, own: int) -> str:
+    """Positions count from 1 at ``start``; a gap takes a position; a gram followed by a gap has weight C, and
+    from ``own`` on (borrowed grams) A, or B before a gap. Each occurrence is written on its own
+    (``'经济':1 '济发':2 '经济':9C``): PostgreSQL merges them."""
     part = lexemes[start:end]
     following = lexemes[start + 1 : end + 1]
     if len(following) < len(part):
         following.append("")  # the stream's end: no gap after the last gram
     if any("'" in lexeme or "\\" in lexeme for lexeme in set(part) if lexeme is not None):
         part = [None if lexeme is None else _quote(lexeme)[1:-1] for lexeme in part]
+    own_weights = ("", GAP_WEIGHT)
+    borrowed_weights = (BORROWED_WEIGHT, BORROWED_GAP_WEIGHT)
     return " ".join(
-        f"'{lexeme}':{position}{GAP_WEIGHT if after is None else ''}"
-        for position, (lexeme, after) in enumerate(zip(part, following, strict=True), start=1)
+        f"'{lexeme}':{index - start + 1}{(own_weights if index < own else borrowed_weights)[after is None]}"
+        for index, (lexeme, after) in enumerate(zip(part, following, strict=True), start=start)
         if lexeme is not None
     )
 
@@ -635,12 +683,13 @@ def _split(tokens: str) -> list[str]:
 def _rows(document: IndexDocument) -> tuple[tuple, list[tuple]]:
     title = index_tokens(document.title, with_words=False)
     title_grams = _split(title.grams)
+    pages = [index_tokens(text, with_words=False) for text in document.pages]
+    streams = [_split(tokens.grams) for tokens in pages]
     page_rows = []
     length = 0
-    for number, text in enumerate(document.pages, start=1):
-        tokens = index_tokens(text, with_words=False)
+    for number, (tokens, grams, borrowed) in enumerate(zip(pages, streams, _borrowed(streams), strict=True), 1):
         chars = chars_vector(_split(tokens.chars))
-        for part, (vector, size) in enumerate(grams_vectors(_split(tokens.grams))):
+        for part, (vector, size) in enumerate(grams_vectors(grams, borrowed)):
             page_rows.append((document.id, number, part, vector, chars if part == 0 else ""))
             length += size
     doc_row = (
@@ -656,6 +705,21 @@ def _rows(document: IndexDocument) -> tuple[tuple, list[tuple]]:
         document.created,
     )
     return doc_row, page_rows
+
+
+def _borrowed(streams: list[list[str]]) -> list[list[str]]:
+    """For each page's grams stream, the first PHRASE_OVERLAP positions of the document's stream after it (a
+    gap, then the next pages' grams), or nothing for a page without grams or with none after it. The document's
+    stream is that of its pages joined by "\\n", as in tantivy's whole-document entry: a gap between every two
+    pages (pages without grams add nothing), so a phrase can run over the page end but no run of characters does.
+    A phrase query spans fewer positions than PHRASE_OVERLAP, so one that starts on a page ends within them."""
+    result: list[list[str]] = []
+    after: list[str] = []  # the document's stream after the current page
+    for grams in reversed(streams):
+        result.append([SEPARATOR, *after][:PHRASE_OVERLAP] if grams and after else [])
+        if grams:
+            after = [*grams[:PHRASE_OVERLAP], SEPARATOR, *after][:PHRASE_OVERLAP] if after else grams[:PHRASE_OVERLAP]
+    return result[::-1]
 
 
 def _versions() -> dict[str, str]:
