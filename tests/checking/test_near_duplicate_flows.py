@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.checking.corpus_records import all_records, write_jsonl
+from wenku.checking.service import check_text
 from wenku.library.models import Document
 from wenku.search import indexing
 
@@ -85,3 +86,14 @@ def test_the_upload_api_answers_with_the_document_it_copies(records, original, d
     assert answer.status_code == 201
     found = answer.json()["near_duplicate"]
     assert found["near_duplicate_of"] == original.pk and found["share"] >= 0.8 and found["action"] == "recorded"
+
+
+def test_a_check_names_the_original_not_its_recorded_copy(records, original, tmp_path):
+    call_command("wenku_import", str(write_jsonl(tmp_path / "govcn.jsonl", [records["govcn-2015"]])))
+    copy = Document.objects.exclude(pk=original.pk).get()
+    passage = original.pages.get(number=2).text.split("\n")[1][:120]
+    report = check_text("我们的体会是：" + passage)
+    assert [s.id for s in report.sources] == [original.pk]
+    # Without the near-duplicate record both would be listed: the copy holds the passage too.
+    copy.near_duplicate.delete()
+    assert {s.id for s in check_text("我们的体会是：" + passage).sources} == {original.pk, copy.pk}

@@ -11,6 +11,7 @@ from django.conf import settings
 from wenku.checking.fingerprints import K, Stream, stream_of
 from wenku.checking.index.files import IndexUnavailable
 from wenku.checking.matching import JOIN_GAP, find_seeds, grow_runs, rank_candidates
+from wenku.checking.models import NearDuplicate
 from wenku.checking.quotations import quotation_spans
 from wenku.checking.registry import get_index, window
 from wenku.checking.report import CheckReport, Match, Source
@@ -77,8 +78,10 @@ def compare(
     seeds = find_seeds(query, get_index(), window(), common_docs, exclude)
     if before is not None:
         seeds.by_document = {d: pairs for d, pairs in seeds.by_document.items() if d < before}
-    ranked = rank_candidates(seeds, max_candidates, min_share=min_seed_share)
-    candidates = load_sources(ranked)
+    ranked = rank_candidates(seeds, 4 * max_candidates, min_share=min_seed_share)
+    if before is None:  # a user's check: a recorded copy adds nothing when its original is a candidate too
+        ranked = _without_copies(ranked)
+    candidates = load_sources(ranked[:max_candidates])
     offsets = query.offsets
 
     sources: list[Source] = []
@@ -131,3 +134,11 @@ def _common_prefix_counts(length: int, common_positions) -> np.ndarray:
         np.add.at(mask, np.minimum(common_positions + K, length), -1)
     covered = np.cumsum(mask[:length]) > 0
     return np.concatenate([[0], np.cumsum(covered)])
+
+
+def _without_copies(ranked: list[int]) -> list[int]:
+    """Drop documents recorded as near-duplicates of another candidate, so that copies of one report do not
+    fill the slots that other sources need."""
+    copies = NearDuplicate.objects.filter(document_id__in=ranked, original_id__in=ranked)
+    dropped = set(copies.values_list("document_id", flat=True))
+    return [d for d in ranked if d not in dropped]
