@@ -114,3 +114,48 @@ def winnow(stream: Stream, window: int, k: int = K) -> Fingerprints:
 def window_for(min_run: int, k: int = K) -> int:
     """The winnowing window that guarantees every shared run of ``min_run`` stream characters is found."""
     return max(1, min_run - k + 1)
+
+
+def winnow_many(texts: list[str], window: int, k: int = K) -> list[Fingerprints]:
+    """``winnow(stream_of(text))`` for many texts at once, in one pass of numpy over their concatenation, which
+    is several times faster for many short documents (poems, news briefs).
+
+    Only windows lying inside one text count, so the result is exactly ``winnow``'s for each text (a text with
+    fewer than ``window`` k-grams keeps its minimum, as there); tests/checking/test_fingerprints.py checks it.
+    """
+    if not texts:
+        return []
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    stream = stream_of("\n".join(texts))
+    owner = np.searchsorted(starts, stream.offsets, side="right") - 1  # which text each stream character is in
+    first = np.searchsorted(owner, np.arange(len(texts)), side="left")  # each text's first stream position
+    hashes = kgram_hashes(stream.codes, k)
+    if len(hashes) == 0:
+        return [Fingerprints(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)) for _ in texts]
+    valid = owner[: len(hashes)] == owner[k - 1 :]  # the k-gram lies inside one text
+    if len(hashes) <= window:
+        picked = np.zeros(0, dtype=np.int64)
+    else:
+        windows = sliding_window_view(hashes, window)
+        inside = owner[: len(windows)] == owner[window + k - 2 :]  # the whole window lies inside one text
+        starts_inside = np.flatnonzero(inside)
+        rightmost = window - 1 - np.argmin(windows[starts_inside, ::-1], axis=1)
+        picked = np.unique(starts_inside + rightmost)
+    # Texts with fewer than `window` k-grams have no window of their own: keep their rightmost minimum.
+    counts = np.bincount(owner[: len(hashes)][valid], minlength=len(texts))
+    extra = []
+    for text_index in np.flatnonzero((counts > 0) & (counts < window)):
+        begin = first[text_index]
+        own = hashes[begin : begin + counts[text_index]]
+        extra.append(begin + len(own) - 1 - int(np.argmin(own[::-1])))
+    if extra:
+        picked = np.unique(np.concatenate([picked, np.array(extra, dtype=np.int64)]))
+    by_text = owner[picked]
+    bounds = np.searchsorted(by_text, np.arange(len(texts) + 1), side="left")
+    result = []
+    for text_index in range(len(texts)):
+        mine = picked[bounds[text_index] : bounds[text_index + 1]]
+        result.append(
+            Fingerprints(hashes=hashes[mine].view(np.int64), positions=(mine - first[text_index]).astype(np.int32))
+        )
+    return result

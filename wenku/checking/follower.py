@@ -3,7 +3,7 @@ the outbox to its followers (settings.WENKU_INDEX_FOLLOWERS), so both indexes se
 
 from __future__ import annotations
 
-from wenku.checking.fingerprints import stream_of, winnow
+from wenku.checking.fingerprints import winnow_many
 from wenku.checking.registry import get_index, window
 
 
@@ -11,9 +11,9 @@ class FingerprintFollower:
     name = "fingerprints"
 
     def upsert(self, documents) -> None:
-        index, size = get_index(), window()
-        for document in documents:
-            fingerprints = winnow(stream_of("\n".join(document.pages)), size)
+        index = get_index()
+        texts = ["\n".join(document.pages) for document in documents]
+        for document, fingerprints in zip(documents, winnow_many(texts, window()), strict=True):
             index.add(document.id, fingerprints.hashes, fingerprints.positions)
 
     def delete(self, document_ids: list[int]) -> None:
