@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from django.core.exceptions import RequestDataTooBig
@@ -11,9 +10,8 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from wenku.accounts.api import router as accounts_router
-from wenku.api.articles import ArticleOut, articles_of
+from wenku.api.documents import DocumentOut, document_out
 from wenku.checking.api import router as checking_router
-from wenku.downloads.links import download_links
 from wenku.library.models import Document, Page
 from wenku.search.service import QueryError, record_query, search
 from wenku.uploads.api import router as uploads_router
@@ -50,20 +48,6 @@ def _body_too_large(request, exc):
     return api.create_response(request, {"detail": "request body too large"}, status=413)
 
 
-class DocumentOut(Schema):
-    id: int
-    title: str
-    chars: int
-    reading_minutes: int
-    pages: int
-    views: int
-    uploader: str | None
-    created: datetime
-    url: str
-    articles: list[ArticleOut]  # the articles of a compilation, in order; empty for a single document
-    downloads: dict[str, str]  # format ("original", "txt", "docx", "epub") → URL; empty when not allowed
-
-
 class PageOut(Schema):
     number: int
     pages: int
@@ -79,19 +63,7 @@ def _document(request, document_id: int) -> Document:
 @api.get("/documents/{document_id}", response=DocumentOut, summary="A document's metadata")
 def get_document(request, document_id: DocumentId):
     document = _document(request, document_id)
-    return DocumentOut(
-        id=document.pk,
-        title=document.title,
-        chars=document.chars,
-        reading_minutes=document.reading_minutes,
-        pages=document.page_count,
-        views=document.views,
-        uploader=document.uploader.get_username() if document.uploader else None,
-        created=document.created,
-        url=request.build_absolute_uri(document.get_absolute_url()),
-        articles=articles_of(document),
-        downloads={fmt: request.build_absolute_uri(url) for fmt, _, url in download_links(request.user, document)},
-    )
+    return document_out(request, document)
 
 
 @api.get("/documents/{document_id}/pages/{number}", response=PageOut, summary="One page's text as displayed")

@@ -6,16 +6,13 @@ personal token (``Authorization: Bearer``, checked by wenku.accounts.auth), whic
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import APIKeyCookie
 
 from wenku.accounts.auth import BearerToken
-from wenku.api.articles import ArticleOut, articles_of
-from wenku.downloads.links import download_links
+from wenku.api.documents import DocumentOut, document_out
 from wenku.library.models import Document, Visibility
 from wenku.uploads import limits
 from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
@@ -55,20 +52,9 @@ class SessionUser(_SignedIn, APIKeyCookie):
         return self.user_of(request)
 
 
-class UploadedDocumentOut(Schema):
+class UploadedDocumentOut(DocumentOut):
     """GET /api/documents/{id}'s fields, the document's moderation state, and whether it was already there."""
 
-    id: int
-    title: str
-    chars: int
-    reading_minutes: int
-    pages: int
-    views: int
-    uploader: str | None
-    created: datetime
-    url: str
-    articles: list[ArticleOut]
-    downloads: dict[str, str]
     status: str
     visibility: str
     duplicate: bool
@@ -134,17 +120,7 @@ def _answer(request, outcomes: list[Outcome]):
 
 def _document_json(request, document: Document, duplicate: bool) -> dict:
     return {
-        "id": document.pk,
-        "title": document.title,
-        "chars": document.chars,
-        "reading_minutes": document.reading_minutes,
-        "pages": document.page_count,
-        "views": document.views,
-        "uploader": document.uploader.get_username() if document.uploader else None,
-        "created": document.created,
-        "url": request.build_absolute_uri(document.get_absolute_url()),
-        "articles": articles_of(document),
-        "downloads": {fmt: request.build_absolute_uri(url) for fmt, _, url in download_links(request.user, document)},
+        **document_out(request, document),
         "status": document.status,
         "visibility": document.visibility,
         "duplicate": duplicate,
