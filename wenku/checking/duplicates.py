@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from wenku.checking.fingerprints import stream_of
-from wenku.checking.index.files import IndexUnavailable
+from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.models import NearDuplicate
 from wenku.checking.registry import get_index
 from wenku.checking.service import compare

@@ -9,7 +9,7 @@ import numpy as np
 from django.conf import settings
 
 from wenku.checking.fingerprints import K, Stream, stream_of
-from wenku.checking.index.files import IndexUnavailable
+from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.matching import JOIN_GAP, find_seeds, grow_runs, rank_candidates
 from wenku.checking.models import NearDuplicate
 from wenku.checking.quotations import quotation_spans

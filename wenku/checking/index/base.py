@@ -30,9 +30,39 @@ class Postings:
     positions: np.ndarray
 
     @classmethod
-    def empty(cls, n: int) -> Postings:
+    def only_counts(cls, counts: np.ndarray) -> Postings:
+        """No postings returned (none wanted, or none held), only the counts."""
         zeros = np.zeros(0, dtype=np.int64)
-        return cls(np.zeros(n, dtype=np.int64), zeros, zeros, zeros)
+        return cls(counts, zeros, zeros, zeros)
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be read: damaged, or its files removed while being opened, again and again."""
+
+
+class PendingChanges:
+    """What both indexes buffer between commits: each document's new fingerprints, or its deletion."""
+
+    def __init__(self) -> None:
+        self._added: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._deleted: set[int] = set()
+
+    def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
+        self._deleted.discard(document_id)
+        self._added[document_id] = (hashes, positions)
+
+    def delete(self, document_ids: list[int]) -> None:
+        for document_id in document_ids:
+            self._added.pop(document_id, None)
+            self._deleted.add(document_id)
+
+    def discard(self) -> None:
+        """Forget what was added or deleted since the last commit."""
+        self._added, self._deleted = {}, set()
+
+    def _touched(self) -> list[int]:
+        """Documents whose fingerprints the next commit replaces or removes."""
+        return sorted(set(self._added) | self._deleted)
 
 
 class FingerprintIndex(Protocol):

@@ -12,22 +12,17 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from wenku.checking.index.base import Postings
+from wenku.checking.index.base import IndexUnavailable, PendingChanges, Postings
 
 MAX_SEGMENTS = 8
 _RECOUNT_FACTOR = 8
 _OPEN_ATTEMPTS = 5
-
-
-class IndexUnavailable(RuntimeError):
-    """The index files cannot be read (damaged, or removed while being opened, again and again)."""
 
 
 _ARRAYS = ("hashes", "documents", "positions", "docids")
@@ -42,31 +37,16 @@ class _Segment:
     docids: np.ndarray
 
 
-class FileFingerprintIndex:
+class FileFingerprintIndex(PendingChanges):
     def __init__(self, directory: Path, version: dict[str, int]) -> None:
+        super().__init__()
         self.directory = Path(directory)
         self.version = version
-        self._added: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._deleted: set[int] = set()
         self._state_key: tuple[int, int] | None = None
         self._segments: list[_Segment] = []
         self._tombstones = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        self._manifest: dict = {}
 
     # ---- writing
-    def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
-        self._deleted.discard(document_id)
-        self._added[document_id] = (hashes, positions)
-
-    def discard(self) -> None:
-        """Forget what was added or deleted since the last commit."""
-        self._added, self._deleted = {}, set()
-
-    def delete(self, document_ids: list[int]) -> None:
-        for document_id in document_ids:
-            self._added.pop(document_id, None)
-            self._deleted.add(document_id)
-
     def commit(self) -> None:
         if not self._added and not self._deleted:
             return
@@ -74,7 +54,7 @@ class FileFingerprintIndex:
             manifest = self._read_manifest()
             number = manifest["next"]
             segments = [self._open_segment(n) for n in manifest["segments"]]
-            touched = np.array(sorted(set(self._added) | self._deleted), dtype=np.int64)
+            touched = np.array(self._touched(), dtype=np.int64)
             existing = np.zeros(0, dtype=np.int64)
             if len(touched):
                 present = [touched[np.isin(touched, s.docids)] for s in segments]
@@ -94,7 +74,7 @@ class FileFingerprintIndex:
             if len(manifest["segments"]) > MAX_SEGMENTS:
                 self._merge(manifest)
             self._write_manifest(manifest)
-        self._added, self._deleted = {}, set()
+        self.discard()
 
     def clear(self) -> None:
         with self._locked():
@@ -103,7 +83,7 @@ class FileFingerprintIndex:
             for path in self.directory.glob("tombstones-*"):
                 path.unlink()
             self._write_manifest(self._new_manifest())
-        self._added, self._deleted = {}, set()
+        self.discard()
 
     def needs_rebuild(self) -> bool:
         """True when the index is missing, damaged, unfinished or of another version."""
@@ -309,6 +289,3 @@ class FileFingerprintIndex:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-
-def remove(directory: Path) -> None:
-    shutil.rmtree(directory, ignore_errors=True)

@@ -5,35 +5,21 @@ from __future__ import annotations
 import numpy as np
 from django.db import connection, transaction
 
-from wenku.checking.index.base import Postings
+from wenku.checking.index.base import PendingChanges, Postings
 from wenku.checking.models import Fingerprint, IndexState
 
 _TABLE = Fingerprint._meta.db_table
 
 
-class PostgresFingerprintIndex:
+class PostgresFingerprintIndex(PendingChanges):
     def __init__(self, version: dict[str, int]) -> None:
+        super().__init__()
         self.version = version
-        self._added: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._deleted: set[int] = set()
-
-    def add(self, document_id: int, hashes: np.ndarray, positions: np.ndarray) -> None:
-        self._deleted.discard(document_id)
-        self._added[document_id] = (hashes, positions)
-
-    def discard(self) -> None:
-        """Forget what was added or deleted since the last commit."""
-        self._added, self._deleted = {}, set()
-
-    def delete(self, document_ids: list[int]) -> None:
-        for document_id in document_ids:
-            self._added.pop(document_id, None)
-            self._deleted.add(document_id)
 
     def commit(self) -> None:
         if not self._added and not self._deleted:
             return
-        touched = sorted(set(self._added) | self._deleted)
+        touched = self._touched()
         with transaction.atomic(), connection.cursor() as cursor:
             # One writer at a time: two processes applying the same outbox entry would both insert.
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["wenku:fingerprints:write"])
@@ -42,18 +28,18 @@ class PostgresFingerprintIndex:
                 for document_id, (hashes, positions) in self._added.items():
                     for h, p in zip(hashes.tolist(), positions.tolist(), strict=True):
                         copy.write_row((h, document_id, p))
-        self._added, self._deleted = {}, set()
+        self.discard()
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {_TABLE}")
         IndexState.objects.filter(key="fingerprints").delete()
-        self._added, self._deleted = {}, set()
+        self.discard()
 
     def lookup(self, hashes: np.ndarray, max_count: int) -> Postings:
         hashes = np.asarray(hashes, dtype=np.int64)
         if not len(hashes):
-            return Postings.empty(0)
+            return Postings.only_counts(np.zeros(0, dtype=np.int64))
         where = {h: i for i, h in enumerate(hashes.tolist())}
         counts = np.zeros(len(hashes), dtype=np.int64)
         with connection.cursor() as cursor:
@@ -69,7 +55,7 @@ class PostgresFingerprintIndex:
                 cursor.execute(f"SELECT hash, document_id, position FROM {_TABLE} WHERE hash = ANY(%s)", [wanted])
                 rows = cursor.fetchall()
         if not rows:
-            return Postings(counts, *(np.zeros(0, dtype=np.int64) for _ in range(3)))
+            return Postings.only_counts(counts)
         table = np.array(rows, dtype=np.int64)
         query = np.array([where[h] for h in table[:, 0].tolist()], dtype=np.int64)
         return Postings(counts, query, table[:, 1].copy(), table[:, 2].copy())
