@@ -38,6 +38,34 @@ def reports_dir() -> Path:
     return REPO / "wenku" / "sample_library" / "gov_work_reports"
 
 
+@pytest.fixture
+def r2024(reports_dir):
+    from tests import samples
+
+    return samples.report(reports_dir, 2024)
+
+
+@pytest.fixture
+def r2023(reports_dir):
+    from tests import samples
+
+    return samples.report(reports_dir, 2023)
+
+
+def stored_originals(data_dir: Path) -> list[Path]:
+    """The original files kept in a data dir."""
+    folder = data_dir / "originals"
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def assert_refused(result, *words: str) -> None:
+    """A failed import result, with no document id, whose reason holds all ``words``."""
+    assert result.status == "failed", result
+    assert result.id is None and result.reason
+    for word in words:
+        assert word in result.reason, (word, result.reason)
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, settings) -> Path:
     """Each test gets its own originals folder inside a fresh data dir."""

@@ -33,16 +33,6 @@ def check_imported(result, sample: samples.Sample, fmt: str, data_dir) -> Docume
     return document
 
 
-@pytest.fixture
-def r2024(reports_dir):
-    return samples.report(reports_dir, 2024)
-
-
-@pytest.fixture
-def r2023(reports_dir):
-    return samples.report(reports_dir, 2023)
-
-
 # --- Word --------------------------------------------------------------------------------------------------------
 
 

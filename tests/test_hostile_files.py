@@ -14,33 +14,19 @@ import pytest
 from django.core.management import call_command
 
 from tests import samples
+from tests.conftest import assert_refused, stored_originals
 from wenku.ingest.importer import import_file, import_paths
 from wenku.library.models import Document, Page
 
 pytestmark = pytest.mark.django_db
 
 
-def stored_originals(data_dir) -> list:
-    return [p for p in (data_dir / "originals").rglob("*") if p.is_file()] if (data_dir / "originals").exists() else []
-
-
-def assert_refused(result, *words: str) -> None:
-    """A failed result, with no document id, whose reason holds all ``words``."""
-    assert result.status == "failed", result
-    assert result.id is None and result.reason
-    for word in words:
-        assert word in result.reason, (word, result.reason)
 
 
 def assert_nothing_stored(data_dir) -> None:
     assert Document.objects.count() == 0
     assert Page.objects.count() == 0
     assert stored_originals(data_dir) == []
-
-
-@pytest.fixture
-def r2024(reports_dir):
-    return samples.report(reports_dir, 2024)
 
 
 @pytest.fixture

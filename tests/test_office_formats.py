@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests import samples
-from tests.conftest import require
+from tests.conftest import assert_refused, require, stored_originals
 from wenku.ingest import converters
 from wenku.library.models import Document, Page
 
@@ -37,11 +37,6 @@ def soffice(settings) -> str:
     return path
 
 
-@pytest.fixture
-def r2024(reports_dir):
-    return samples.report(reports_dir, 2024)
-
-
 def soffice_convert(source: Path, target: str, tmp_path: Path) -> Path:
     """``source`` saved by LibreOffice as ``target`` ("doc", "odt", ...), next to it; a private profile."""
     profile = tmp_path / f"profile-{target}"
@@ -57,15 +52,6 @@ def soffice_convert(source: Path, target: str, tmp_path: Path) -> Path:
     return converted
 
 
-def stored_originals(data_dir: Path) -> list[Path]:
-    return [p for p in (data_dir / "originals").rglob("*") if p.is_file()] if (data_dir / "originals").exists() else []
-
-
-def assert_refused(result, *words: str) -> None:
-    assert result.status == "failed", result
-    assert result.id is None and result.reason
-    for word in words:
-        assert word in result.reason, (word, result.reason)
 
 
 def assert_nothing_stored(data_dir: Path) -> None:

@@ -6,21 +6,11 @@ import json
 
 import pytest
 
-from tests.checking.check_helpers import core, load_library, make_submission, page_text
+from tests.checking.check_helpers import core, page_text
 from wenku.checking.service import check_text
 from wenku.library.models import Document, Page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def library(reports_dir):
-    return load_library(reports_dir)
-
-
-@pytest.fixture
-def submission(reports_dir):
-    return make_submission(reports_dir)
 
 
 def post(client, body, **headers):

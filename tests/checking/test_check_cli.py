@@ -11,23 +11,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import samples
-from tests.checking.check_helpers import YEARS, core, load_library, make_submission
+from tests.checking.check_helpers import YEARS, core
 from wenku.checking.display import percent
 from wenku.checking.service import check_text
 from wenku.cli.main import ALIASES, main
 from wenku.library.models import Document
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def library(reports_dir):
-    return load_library(reports_dir)
-
-
-@pytest.fixture
-def submission(reports_dir):
-    return make_submission(reports_dir)
 
 
 def run(*args) -> str:

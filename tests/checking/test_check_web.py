@@ -23,16 +23,6 @@ PASSWORD = "a-long-enough-password-1"
 
 
 @pytest.fixture
-def library(reports_dir):
-    return load_library(reports_dir)
-
-
-@pytest.fixture
-def submission(reports_dir):
-    return make_submission(reports_dir)
-
-
-@pytest.fixture
 def member(django_user_model):
     return django_user_model.objects.create_user("member", password=PASSWORD)
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests import samples
+from tests.conftest import stored_originals
 from wenku.library.models import Document, Page
 
 PASSWORD = "a-long-enough-password-1"
@@ -52,16 +52,6 @@ def staff_client(staff):
     return client_for(staff)
 
 
-@pytest.fixture
-def r2024(reports_dir):
-    return samples.report(reports_dir, 2024)
-
-
-@pytest.fixture
-def r2023(reports_dir):
-    return samples.report(reports_dir, 2023)
-
-
 def as_upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name or path.name, path.read_bytes())
 
@@ -83,10 +73,6 @@ def result_lines(response) -> list[str]:
     lines = re.findall(r'<li class="result-line[^"]*"[^>]*>(.*?)</li>', html, re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in lines]
 
-
-def stored_originals(data_dir) -> list[Path]:
-    folder = data_dir / "originals"
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 
 
 def assert_nothing_stored(data_dir) -> None:
