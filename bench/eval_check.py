@@ -36,24 +36,16 @@ def main() -> None:
     from django.core.management import call_command
 
     from tests.checking.corpus_records import all_records, write_jsonl
-    from tests.checking.reuse_cases import evaluate, host_lines, make_submissions
-    from wenku.checking.service import check_text
+    from tests.checking.reuse_cases import detections, evaluate, host_lines, library_records, make_submissions
     from wenku.ingest.importer import import_paths
     from wenku.search import indexing
 
     call_command("migrate", verbosity=0)
-    records = all_records(CORPUS)
-    chosen = [r for i, r in records.items() if i.startswith("xi2020-")]
-    chosen += [records[f"gwr-{year}"] for year in range(2015, 2025) if f"gwr-{year}" in records]
-    chosen += [r for i, r in records.items() if i.startswith("pd-202001")][:300]
+    chosen = library_records(all_records(CORPUS))
     import_paths([write_jsonl(DATA / "library.jsonl", chosen)])
     indexing.apply_pending()
     sources = [r["text"] for r in chosen if not r["id"].startswith("pd-")]
     submissions = make_submissions(sources, host_lines(CORPUS), count=args.submissions, seed=11)
-
-    def detections(text: str) -> list[tuple[int, int, int]]:
-        report = check_text(text)
-        return [(m.start, m.end, s.id) for s in report.sources for m in s.matches]
 
     started = time.perf_counter()
     measured = evaluate(submissions, detections)

@@ -38,6 +38,23 @@ class Submission:
     cases: list[Case] = field(default_factory=list)
 
 
+def library_records(records: dict[str, dict]) -> list[dict]:
+    """The library the cases are drawn from: the 58 speeches, the 2015–2024 reports and 300 news articles (the
+    news bring stock phrases)."""
+    chosen = [r for i, r in records.items() if i.startswith("xi2020-")]
+    chosen += [records[f"gwr-{year}"] for year in range(2015, 2025) if f"gwr-{year}" in records]
+    chosen += [r for i, r in records.items() if i.startswith("pd-202001")][:300]
+    return chosen
+
+
+def detections(text: str) -> list[tuple[int, int, int]]:
+    """What the checker reports for ``text``, as ``evaluate`` wants it: (start, end, source id)."""
+    from wenku.checking.service import check_text
+
+    report = check_text(text)
+    return [(m.start, m.end, s.id) for s in report.sources for m in s.matches]
+
+
 def host_lines(corpus: Path) -> list[str]:
     path = corpus / "segmentation" / "sighan2005" / "msr_test.utf8"
     return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 20]

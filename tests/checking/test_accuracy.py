@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.checking.corpus_records import all_records, write_jsonl
-from tests.checking.reuse_cases import evaluate, host_lines, make_submissions
+from tests.checking.reuse_cases import detections, evaluate, host_lines, library_records, make_submissions
 from wenku.checking.service import check_text
 from wenku.ingest.importer import import_paths
 from wenku.search import indexing
@@ -18,18 +18,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def library(corpus, tmp_path):
     """Speeches, ten reports and 300 news articles: real documents, with the news bringing stock phrases."""
-    records = all_records(corpus)
-    chosen = [r for i, r in records.items() if i.startswith("xi2020-")]
-    chosen += [records[f"gwr-{year}"] for year in range(2015, 2025) if f"gwr-{year}" in records]
-    chosen += [r for i, r in records.items() if i.startswith("pd-202001")][:300]
+    chosen = library_records(all_records(corpus))
     import_paths([write_jsonl(tmp_path / "library.jsonl", chosen)])
     indexing.apply_pending()
     return chosen
-
-
-def detections(text: str) -> list[tuple[int, int, int]]:
-    report = check_text(text)
-    return [(m.start, m.end, s.id) for s in report.sources for m in s.matches]
 
 
 def test_copied_passages_are_found_with_high_precision_and_recall(library, corpus):
