@@ -104,7 +104,7 @@ def import_bytes(data: bytes, name: str, options: ImportOptions, display_path: s
     if not data.strip():
         raise ImportRefused("empty file")
     file_sha = hashlib.sha256(data).hexdigest()
-    entries = _convert(fmt, data, name)
+    entries = converters.extract(fmt, data, name)
     original, newly_written = store_original(data, file_sha, fmt)
     source = _Source(fmt=fmt, name=name, original=relative_to_data_dir(original), display_path=display_path)
     results: list[ImportResult] = []
@@ -268,19 +268,6 @@ def _read_checked(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ImportRefused(f"cannot read: {exc.strerror or exc}") from None
-
-
-def _convert(fmt: str, data: bytes, name: str) -> list[Extracted | ImportRefused]:
-    try:
-        return converters.converter_for(fmt).extract(data, name)
-    except ImportRefused:
-        raise
-    except RecursionError:
-        raise ImportRefused(f"cannot read the {fmt} file: nested too deeply") from None
-    except MemoryError:
-        raise ImportRefused(f"cannot read the {fmt} file: too large to process") from None
-    except Exception as exc:  # a converter library choking on a damaged file must not stop the batch
-        raise ImportRefused(f"cannot read the {fmt} file: {type(exc).__name__}: {exc}"[:300]) from None
 
 
 def _category(name: str | None) -> Category | None:

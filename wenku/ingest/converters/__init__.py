@@ -52,3 +52,20 @@ def format_of(name: str) -> str | None:
 
 def converter_for(fmt: str) -> ModuleType:
     return import_module(f"wenku.ingest.converters.{_MODULES.get(fmt, fmt)}")
+
+
+def extract(fmt: str, data: bytes, name: str) -> list:
+    """The converter's entries for the file, any failure of a converter library turned into ImportRefused (a
+    damaged file is the file's fault; it must not stop a batch or become a server error)."""
+    from wenku.ingest.errors import ImportRefused
+
+    try:
+        return converter_for(fmt).extract(data, name)
+    except ImportRefused:
+        raise
+    except RecursionError:
+        raise ImportRefused(f"cannot read the {fmt} file: nested too deeply") from None
+    except MemoryError:
+        raise ImportRefused(f"cannot read the {fmt} file: too large to process") from None
+    except Exception as exc:
+        raise ImportRefused(f"cannot read the {fmt} file: {type(exc).__name__}: {exc}"[:300]) from None
