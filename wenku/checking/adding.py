@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
+from wenku.downloads.filenames import file_stem
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import ImportResult, import_bytes
 from wenku.uploads.importing import Outcome, options_for, outcomes
-
-_NOT_IN_NAMES = re.compile(r'[\s\\/:*?"<>|\x00-\x1f]+')
 
 
 def add_to_library(user, text: str, file_name: str = "", file_bytes: bytes | None = None) -> list[Outcome]:
@@ -28,4 +25,4 @@ def add_to_library(user, text: str, file_name: str = "", file_bytes: bytes | Non
 
 def short_name(text: str, length: int = 20) -> str:
     """The first characters of ``text``, usable in a file name."""
-    return _NOT_IN_NAMES.sub(" ", text).strip()[:length].strip() or "文本"
+    return file_stem(text[: 4 * length], "文本")[:length].strip() or "文本"

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from wenku.checking.adding import short_name
 from wenku.checking.display import ReportView
+from wenku.downloads.filenames import content_disposition
 
 STYLESHEET = Path(__file__).parent / "static" / "checking" / "check.css"
 
@@ -22,8 +22,8 @@ def _css() -> str:
     return STYLESHEET.read_text(encoding="utf-8")
 
 
-def file_name(text: str) -> str:
-    return f"查重报告-{short_name(text, 12)}.html"
+def file_stem(text: str) -> str:
+    return f"查重报告-{short_name(text, 12)}"
 
 
 def report_response(request, view: ReportView) -> HttpResponse:
@@ -34,6 +34,6 @@ def report_response(request, view: ReportView) -> HttpResponse:
         request=request,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, file_name(view.report.text))
+    response["Content-Disposition"] = content_disposition(file_stem(view.report.text), ".html", "report")
     response["X-Content-Type-Options"] = "nosniff"
     return response
