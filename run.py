@@ -56,8 +56,7 @@ def setup(extras: str) -> None:
 
 
 def test(pytest_args: list[str]) -> int:
-    ensure_browser()
-    ensure_office()
+    ensure_test_packages()
     env = dict(os.environ)
     env.setdefault("WENKU_DATA_DIR", str(ROOT / ".test-data"))
     lint_paths = [p for p in ("wenku", "tests", "bench", "scripts", "run.py") if (ROOT / p).exists()]
@@ -81,30 +80,23 @@ def test(pytest_args: list[str]) -> int:
     )
 
 
-def ensure_browser() -> None:
-    """Browser tests drive Debian's chromium; install it when we may (root with apt-get), else they skip."""
-    if Path("/usr/bin/chromium").exists():
+def ensure_test_packages() -> None:
+    """Browser tests drive Debian's chromium, Office-format tests Debian's LibreOffice: install what is missing
+    when we may (root with apt-get), in one apt-get run; else those tests skip."""
+    missing = []
+    if not Path("/usr/bin/chromium").exists():
+        missing += BROWSER_PACKAGES
+    if not shutil.which("soffice"):
+        missing += OFFICE_PACKAGES
+    if not missing:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Debian's chromium and CJK fonts for the browser tests")
+        say(f"Installing Debian packages for the browser and Office-format tests: {' '.join(missing)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         check(["apt-get", "update", "-qq"], env=env)
-        check(["apt-get", "install", "-y", "-qq", *BROWSER_PACKAGES], env=env)
+        check(["apt-get", "install", "-y", "-qq", *missing], env=env)
     else:
-        say("No /usr/bin/chromium (apt-get install chromium fonts-noto-cjk): browser tests will be skipped")
-
-
-def ensure_office() -> None:
-    """Office-format tests convert with Debian's LibreOffice; install it when we may, else they skip."""
-    if shutil.which("soffice"):
-        return
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        say("Installing Debian's LibreOffice (Writer, Impress) for the Office-format tests")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        check(["apt-get", "update", "-qq"], env=env)
-        check(["apt-get", "install", "-y", "-qq", *OFFICE_PACKAGES], env=env)
-    else:
-        say(f"No soffice (apt-get install {' '.join(OFFICE_PACKAGES)}): Office-format tests will be skipped")
+        say(f"Missing Debian packages (apt-get install {' '.join(missing)}): the tests needing them will be skipped")
 
 
 def reachable(host: str, port: int) -> bool:
