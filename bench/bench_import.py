@@ -151,7 +151,7 @@ def _tally_json_lines(stdout: str) -> tuple[dict[str, int], int]:
         if not line.startswith("{"):
             continue
         result = json.loads(line)
-        tally[result["status"]] += 1
+        tally[result["status"]] = tally.get(result["status"], 0) + 1  # "near-duplicate": a report line of its own
         if result["status"] == "imported":
             chars += result["chars"]
     return tally, chars

@@ -120,7 +120,9 @@ class Server:
     def _env(self) -> dict[str, str]:
         # gunicorn puts its control socket in $XDG_RUNTIME_DIR, else in ~/.gunicorn/, shared by every gunicorn of
         # the user: ours would replace another server's socket and delete it on exit. Keep it in our data dir.
-        return {**child_env(self.data_dir), "XDG_RUNTIME_DIR": str(self.data_dir)}
+        # WENKU_VIEWS_PER_ADDRESS=0: all of wrk's visitors come from one address, and --visitor-cookies wants each
+        # of them counted (without that option it changes nothing: wrk is then one visitor).
+        return {**child_env(self.data_dir), "XDG_RUNTIME_DIR": str(self.data_dir), "WENKU_VIEWS_PER_ADDRESS": "0"}
 
     def _wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -208,12 +210,13 @@ def write_static_page(data_dir: Path, body: bytes) -> None:
 def lua_script(paths: list[str], visitor_cookies: bool) -> str:
     """A wrk script that cycles through ``paths``, each thread starting at a different place.
 
-    With ``visitor_cookies`` every request carries a new visitor cookie, so every request counts a view (a write);
-    without, wrk keeps no cookies and the site sees one cookie-less visitor, whose views it counts once a day.
+    With ``visitor_cookies`` every request comes from a new visitor (a user agent of its own: the site ignores
+    cookies it did not sign, and the server runs with WENKU_VIEWS_PER_ADDRESS=0), so every request counts a view
+    (a write); without, wrk keeps no cookies and the site sees one cookie-less visitor, counted once a day.
     """
     table = ",\n".join(f'  "{p}"' for p in paths)
     cookie = (
-        'headers = {Cookie = string.format("wk_visitor=b%02d%014d", id, counter)}'
+        'headers = {["User-Agent"] = string.format("bench-visitor-%02d-%014d", id, counter)}'
         if visitor_cookies
         else "headers = nil"
     )

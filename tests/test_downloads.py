@@ -361,3 +361,39 @@ def _import(path: Path):
 
     [result] = import_file(path, ImportOptions())
     return result
+
+
+# --- with an API token ---------------------------------------------------------------------------------------------
+
+
+def test_the_api_download_urls_take_the_token_of_whoever_may_download(client, report, people, django_user_model):
+    from wenku.accounts import tokens
+
+    owner = django_user_model.objects.create_user("owner", password="pw-long-enough-1")
+    Document.objects.filter(pk=report.pk).update(uploader=owner, visibility=Visibility.PRIVATE)
+    for user in (owner, people["staff"]):
+        _, raw = tokens.create(user)
+        auth = {"authorization": f"Bearer {raw}"}
+        listed = client.get(f"/api/documents/{report.pk}", headers=auth).json()["downloads"]
+        assert set(listed) == {"original", "txt", "docx", "epub"}
+        for fmt, link in listed.items():
+            response = client.get(link, headers=auth)
+            assert response.status_code == 200, (user.username, fmt, response.status_code)
+            assert body(response), fmt
+            assert "Authorization" in response["Vary"]
+        assert body(client.get(listed["txt"], headers=auth)).decode().startswith(report.title)
+        anonymous = client.get(listed["txt"])
+        assert anonymous.status_code == 404  # a private document: nobody else learns it is there
+    _, stranger = tokens.create(people["member"])
+    assert client.get(url(report, "txt"), headers={"authorization": f"Bearer {stranger}"}).status_code == 404
+    refused = client.get(url(report, "txt"), headers={"authorization": "Bearer wk_not-a-real-token"})
+    assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_token_counts_as_logged_in_for_members_only_downloads(client, report, people):
+    from wenku.accounts import tokens
+
+    Document.objects.filter(pk=report.pk).update(download_policy=DownloadPolicy.MEMBERS)
+    _, raw = tokens.create(people["member"])
+    assert client.get(url(report, "epub")).status_code == 302
+    assert client.get(url(report, "epub"), headers={"authorization": f"Bearer {raw}"}).status_code == 200

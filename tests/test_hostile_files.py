@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import json
 import random
+import time
 import tracemalloc
 
 import pytest
 from django.core.management import call_command
 
-from tests import samples
+from tests import hostile, samples
 from tests.conftest import assert_refused, stored_originals
+from wenku.ingest import sandbox
+from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import import_file, import_paths
 from wenku.library.models import Document, Page
+from wenku.uploads.reasons import in_chinese
 
 pytestmark = pytest.mark.django_db
-
-
 
 
 def assert_nothing_stored(data_dir) -> None:
@@ -117,7 +119,9 @@ def test_a_zip_bomb_that_lies_about_its_size(kind, real_docx, real_epub, tmp_pat
     finally:
         tracemalloc.stop()
     assert_refused(result, "expands beyond the 4096 bytes", "zip bomb")
-    assert peak < 30 << 20, f"{peak >> 20} MB allocated"
+    assert peak < 30 << 20, f"{peak >> 20} MB allocated"  # in this process
+    child = sandbox.last_stats()  # and in the parsing child, which reads the zip
+    assert child.outcome == "refused" and child.max_rss_kb < 200_000, child
     assert_nothing_stored(data_dir)
 
 
@@ -399,3 +403,100 @@ def test_the_cli_reports_each_file_as_json_and_fails_the_batch(reports_dir, r202
     assert "zip bomb" in by_path[bad[4]]["reason"] and "text layer" in by_path[bad[1]]["reason"]
     assert f"{len(good)} imported, 0 duplicate, {len(bad)} failed" in err
     assert err.strip().count("\n") == 0  # only the summary on stderr
+
+
+# --- small files that describe huge documents: limits while reading, and the parse sandbox -------------------------
+
+
+def test_a_docx_of_300000_empty_paragraphs_is_refused_quickly(tmp_path, import_one, data_dir):
+    """30 KB of <w:p/> took 32 s of CPU: each empty paragraph's style was looked up. Now every paragraph counts
+    against WENKU_MAX_PARAGRAPHS, empty or not, and the style is read only for paragraphs with text."""
+    path = samples.write_zip(tmp_path / "空段落.docx", hostile.docx_parts("<w:p/>" * 300_000))
+    assert path.stat().st_size < 50_000
+    started = time.monotonic()
+    result = import_one(path)
+    assert_refused(result, "too many paragraphs", "200000", "WENKU_MAX_PARAGRAPHS")
+    assert time.monotonic() - started < 8
+    assert in_chinese(result.reason) == "段落过多（上限 200000 段）"
+    assert_nothing_stored(data_dir)
+
+
+def test_paragraph_and_text_limits_stop_reading_at_the_first_one_passed(settings, tmp_path, import_one, data_dir):
+    settings.WENKU_MAX_PARAGRAPHS = 1000
+    path = samples.write_zip(
+        tmp_path / "多段.docx", hostile.docx_parts("<w:p><w:r><w:t>一段。</w:t></w:r></w:p>" * 1001)
+    )
+    assert_refused(import_one(path), "too many paragraphs: more than 1000")
+    path = tmp_path / "多行.md"
+    settings.WENKU_MAX_LINES = 500
+    path.write_text("一行\n" * 600, encoding="utf-8")
+    assert_refused(import_one(path), "too many lines: more than 500")
+    settings.WENKU_MAX_TEXT_CHARS = 2000
+    path = tmp_path / "长.html"
+    path.write_text("<html><body>" + "<p>正文。</p>" * 1000 + "</body></html>", encoding="utf-8")
+    assert_refused(import_one(path), "text too long: more than 2000 characters")
+    assert_nothing_stored(data_dir)
+
+
+def test_pdf_pages_sharing_one_content_stream(settings, tmp_path, import_one, data_dir):
+    """A 200 KB PDF whose pages all draw one long content stream: page after page of the same text. The page
+    limit and the text limit stop it; past both, the parse sandbox's time limit does."""
+    path = tmp_path / "共享.pdf"
+    path.write_bytes(hostile.pdf_sharing_one_stream(pages=1000, lines=400))
+    settings.WENKU_MAX_PAGES = 500
+    assert_refused(import_one(path), "the PDF has 1000 pages (limit 500)")
+    settings.WENKU_MAX_PAGES = 10_000
+    settings.WENKU_MAX_TEXT_CHARS = 100_000
+    started = time.monotonic()
+    assert_refused(import_one(path), "text too long")
+    assert time.monotonic() - started < 5
+    settings.WENKU_MAX_TEXT_CHARS = 20_000_000
+    settings.WENKU_PARSE_TIMEOUT = 1
+    started = time.monotonic()
+    result = import_one(path)
+    assert_refused(result, "parsing took longer than 1 s", "WENKU_PARSE_TIMEOUT")
+    assert time.monotonic() - started < 3
+    assert in_chinese(result.reason).startswith("解析超时")
+    assert sandbox.last_stats().outcome == "timeout"
+    assert_nothing_stored(data_dir)
+
+
+def test_a_file_that_needs_too_much_memory_is_refused(settings, tmp_path, import_one, data_dir):
+    settings.WENKU_PARSE_MEMORY_MB = 128
+    path = tmp_path / "大.txt"
+    path.write_bytes(("政府工作报告" * 20 + "\n").encode("utf-8") * 150_000)  # 54 MB, a string of 3 copies and more
+    result = import_one(path)
+    assert_refused(result, "parsing needed more than 128 MB of memory", "WENKU_PARSE_MEMORY_MB")
+    assert in_chinese(result.reason).startswith("解析所需内存超限")
+    small = tmp_path / "小.txt"
+    small.write_bytes(("政府工作报告" * 20 + "\n").encode("utf-8") * 500)
+    assert import_one(small).status == "imported"  # the limit leaves room for ordinary files
+
+
+def test_an_upload_of_more_files_than_wenku_max_upload_files(client, django_user_model, data_dir, settings):
+    """/upload/ takes several files at once, but not without bound (each may be WENKU_MAX_FILE_MB)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FILES == settings.WENKU_MAX_UPLOAD_FILES == 20
+    client.force_login(django_user_model.objects.create_user("上传者", password="x"))
+    files = [SimpleUploadedFile(f"{i}.txt", f"第{i}份\n正文。".encode()) for i in range(21)]
+    response = client.post("/upload/", {"files": files, "visibility": "public"})
+    assert "一次最多上传 20 个文件" in response.content.decode()
+    assert_nothing_stored(data_dir)
+
+
+def test_the_parse_sandbox_turns_every_way_of_failing_into_a_refusal():
+    import os
+
+    started = time.monotonic()
+    with pytest.raises(ImportRefused, match="parsing took longer than 1 s"):
+        sandbox.run(time.sleep, 60, timeout=1)
+    assert time.monotonic() - started < 2.5 and sandbox.last_stats().outcome == "timeout"
+    with pytest.raises(ImportRefused, match="parsing needed more than 128 MB"):
+        sandbox.run(bytearray, 1 << 30, memory_mb=128)
+    with pytest.raises(ImportRefused, match="the parser crashed"):
+        sandbox.run(os.abort)
+    with pytest.raises(ImportRefused, match="cannot read the file: ZeroDivisionError"):
+        sandbox.run(divmod, 1, 0)
+    assert sandbox.run(divmod, 7, 2) == (3, 1)  # and the server is still there after all that
+    assert sandbox.last_stats().outcome == "ok" and sandbox.last_stats().max_rss_kb > 0

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wenku.text.counting import count_chars
-from wenku.text.pagination import join_paragraphs, paginate
+from wenku.text.pagination import CODEPOINTS_PER_CHAR, join_paragraphs, paginate
 
 
-def check_pages(paragraphs: list[str], max_chars: int) -> None:
+def check_pages(paragraphs: list[str], max_chars: int, max_codepoints: int | None = None) -> None:
     """The invariants every pagination must satisfy."""
     text = join_paragraphs(paragraphs)
-    pages = paginate(paragraphs, max_chars)
+    pages = paginate(paragraphs, max_chars, max_codepoints)
     assert pages[0].start == 0 and pages[-1].end == len(text)
     paragraph_ends = set()
     offset = 0
@@ -26,6 +27,7 @@ def check_pages(paragraphs: list[str], max_chars: int) -> None:
     for before, page in zip([None, *pages], pages, strict=False):
         assert page.text == text[page.start : page.end]
         assert page.chars == count_chars(page.text) <= max_chars
+        assert len(page.text) <= (max_codepoints or CODEPOINTS_PER_CHAR * max_chars)
         assert page.text and not page.text.startswith("\n") and not page.text.endswith("\n")
         if before is not None:
             gap = text[before.end : page.start]
@@ -37,7 +39,7 @@ def check_pages(paragraphs: list[str], max_chars: int) -> None:
         rebuilt.append(page.text)
     assert "".join(rebuilt) == text
     assert [p.number for p in pages] == list(range(1, len(pages) + 1))
-    assert paginate(paragraphs, max_chars) == pages  # deterministic
+    assert paginate(paragraphs, max_chars, max_codepoints) == pages  # deterministic
 
 
 def corpus_documents(corpus):
@@ -96,3 +98,34 @@ chinese = st.text(alphabet="中文字段落。，！？；…“”ab1 ", min_si
 @given(st.lists(chinese.map(str.strip).filter(bool), min_size=1, max_size=30), st.integers(5, 120))
 def test_random_documents_paginate_soundly(paragraphs, max_chars):
     check_pages(paragraphs, max_chars)
+
+
+latin = st.text(alphabet="abcdefg xyz。", min_size=1, max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(chinese, latin).map(str.strip).filter(bool), min_size=1, max_size=20),
+    st.integers(5, 60),
+    st.integers(5, 200),
+)
+def test_pages_are_bounded_in_code_points_too(paragraphs, max_chars, max_codepoints):
+    check_pages(paragraphs, max_chars, max_codepoints)
+
+
+def test_a_run_of_latin_letters_cannot_make_a_huge_page():
+    # One Latin run counts one 字: without a code point bound, all of it was one page.
+    paragraph = "ab" * 400_000
+    pages = paginate([paragraph], 3000)
+    assert len(pages) == 89 and max(len(p.text) for p in pages) == 9000
+    assert "".join(p.text for p in pages) == paragraph
+    assert max(len(p.text) for p in paginate([paragraph], 3000, 1000)) == 1000
+
+
+def test_cutting_a_huge_paragraph_without_sentence_ends_is_linear():
+    # 2,000,000 字 and no 。: each cut used to count the whole rest of the paragraph again (quadratic: minutes).
+    paragraph = "经济发展" * 500_000
+    started = time.monotonic()
+    pages = paginate([paragraph], 3000)
+    assert time.monotonic() - started < 10
+    assert len(pages) == 667 and all(p.chars == 3000 for p in pages[:-1])

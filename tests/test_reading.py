@@ -195,3 +195,27 @@ def test_the_header_offers_uploads_to_people_who_are_logged_in(client, db, djang
     client.force_login(django_user_model.objects.create_user("writer", password="x-long-password-1"))
     html = client.get("/about/").content.decode()
     assert 'href="/upload/"' in html and 'href="/my/documents/"' in html and "审核" not in html
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_text_that_looks_like_the_page_cache_marks_is_shown_as_it_is(
+    client, reports, import_one, tmp_path, reports_dir, django_user_model, logged_in
+):
+    """The reading page fills in the view count and 相关文档 after rendering: a title or text holding what looks
+    like an insertion mark must come out as written, on the first rendering and from the cache."""
+    from tests import samples
+
+    marks = "WENKU-VIEWS-8e1f WENKU-RELATED-8e1f WENKU-MARK-0"
+    body = samples.report(reports_dir, 2023).body(count=8)
+    path = samples.write_text(tmp_path / "marks.txt", [f"标记{marks}", f"正文里的{marks}。", *body], "utf-8").path
+    document = Document.objects.get(pk=import_one(path, title=f"标记{marks}").id)
+    if logged_in:
+        client.force_login(django_user_model.objects.create_user("reader", password="x-long-password-1"))
+    for views in (1, 1):  # rendered, then (logged out) from the cache; one visitor counts once
+        html = text_of(client.get(f"/d/{document.pk}/"))
+        assert f'<h1 class="doc-heading">标记{marks}<span' in html
+        assert f"<p>正文里的{marks}。</p>" in html
+        for mark in marks.split():  # each one only where the document has it: nothing replaced, nothing left over
+            assert html.count(mark) == html.count(marks) >= 4, mark
+        assert f"阅读 <b data-views>{views}</b>" in html
+        assert html.count('<aside class="related">') <= 1

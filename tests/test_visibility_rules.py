@@ -25,9 +25,18 @@ def test_openable_by_and_opens_for_agree_in_every_case(reports_dir, import_one, 
             in_python = DocumentQuerySet.opens_for(user, status, visibility, uploader_id)
             assert in_sql == in_python, (status, visibility, uploader, name)
             assert (reading_state(document.pk, user) is not None) == in_sql
+            assert Document.objects.openable_at(user, document.pk).exists() == in_sql
+            by_key_sql = Document.objects.openable_by(user, key=document.access_key).exists()
+            by_key_python = DocumentQuerySet.opens_for(user, status, visibility, uploader_id, by_key=True)
+            assert by_key_sql == by_key_python, ("by key", status, visibility, uploader, name)
+            assert (reading_state(document.access_key, user) is not None) == by_key_sql
+            assert Document.objects.openable_at(user, document.access_key).exists() == by_key_sql
+            if visibility == Visibility.UNLISTED and name in ("anonymous", "other"):  # by key only
+                assert by_key_sql == (status == Status.PUBLISHED) and not in_sql
             listed_sql = Document.objects.listed_for(user).filter(pk=document.pk).exists()
             assert listed_sql == DocumentQuerySet.lists_for(user, status, visibility, uploader_id), (status, name)
             assert (document.pk in listed_titles([document.pk], user)) == listed_sql
             cases += 1
     assert cases == 3 * 3 * 2 * 4
     assert reading_state(document.pk + 1000, staff) is None
+    assert reading_state("no-such-key-0123456789", staff) is None

@@ -15,7 +15,7 @@ ALLOWED_HOSTS = [h.strip() for h in config.env_str("WENKU_ALLOWED_HOSTS", "*").s
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.env_str("WENKU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "wenku.web.admin_site.WenkuAdminConfig",  # django.contrib.admin, hardened (see the module)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wenku.web.params.QueryStringGuard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "wenku.accounts.middleware.BearerTokenMiddleware",
@@ -120,9 +121,19 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Wenku's own settings.
 WENKU_SITE_NAME = config.env_str("WENKU_SITE_NAME", "文库")
 WENKU_PAGE_CHARS = config.env_int("WENKU_PAGE_CHARS", 3000, minimum=100)
+# A run of Latin letters is one 字: pages are bounded in code points too (text/pagination.py).
+WENKU_PAGE_MAX_CODEPOINTS = config.env_int("WENKU_PAGE_MAX_CODEPOINTS", 3 * WENKU_PAGE_CHARS, minimum=100)
 WENKU_READING_CHARS_PER_MINUTE = config.env_int("WENKU_READING_CHARS_PER_MINUTE", 300, minimum=1)
 WENKU_MAX_FILE_MB = config.env_int("WENKU_MAX_FILE_MB", 100, minimum=1)
 WENKU_MAX_TEXT_CHARS = config.env_int("WENKU_MAX_TEXT_CHARS", 20_000_000, minimum=1000)
+# What a converter may read out of one file (wenku/ingest/limits.py) and the sandbox it reads in (ingest/sandbox.py).
+WENKU_MAX_PARAGRAPHS = config.env_int("WENKU_MAX_PARAGRAPHS", 200_000, minimum=100)
+WENKU_MAX_LINES = config.env_int("WENKU_MAX_LINES", 2_000_000, minimum=100)
+WENKU_MAX_PAGES = config.env_int("WENKU_MAX_PAGES", 10_000, minimum=1)
+WENKU_PARSE_TIMEOUT = config.env_int("WENKU_PARSE_TIMEOUT", 20, minimum=1)
+WENKU_PARSE_MEMORY_MB = config.env_int("WENKU_PARSE_MEMORY_MB", 1024, minimum=128)
+WENKU_MAX_UPLOAD_FILES = config.env_int("WENKU_MAX_UPLOAD_FILES", 20, minimum=1)
+DATA_UPLOAD_MAX_NUMBER_FILES = WENKU_MAX_UPLOAD_FILES  # Django refuses the request at the next file part
 WENKU_ORIGINALS_DIR = DATA_DIR / "originals"
 WENKU_LIST_PAGE_SIZE = 20
 WENKU_SEARCH_BACKEND = config.env_str("WENKU_SEARCH_BACKEND", "auto")  # auto | tantivy | postgres
@@ -132,11 +143,14 @@ WENKU_OFFICE_TIMEOUT = config.env_int("WENKU_OFFICE_TIMEOUT", 120, minimum=1)
 WENKU_OFFICE_MEMORY_MB = config.env_int("WENKU_OFFICE_MEMORY_MB", 2048, minimum=256)
 # Downloads (wenku/downloads): per document by its download_policy; this turns them off for anonymous visitors.
 WENKU_ANONYMOUS_DOWNLOADS = config.env_bool("WENKU_ANONYMOUS_DOWNLOADS", True)
+# Anonymous visitors counted per document per day per address (0: no limit); see wenku/library/view_counter.py.
+WENKU_VIEWS_PER_ADDRESS = config.env_int("WENKU_VIEWS_PER_ADDRESS", 50)
 # Indexes kept in step with the library alongside the search index (each has upsert/delete/commit/clear).
 WENKU_INDEX_FOLLOWERS = ["wenku.checking.follower.FingerprintFollower"]
 WENKU_CHECK_MIN_RUN = config.env_int("WENKU_CHECK_MIN_RUN", 13, minimum=8)
 WENKU_CHECK_COMMON_DOCS = config.env_int("WENKU_CHECK_COMMON_DOCS", 20, minimum=1)
 WENKU_CHECK_MAX_CHARS = config.env_int("WENKU_CHECK_MAX_CHARS", 200_000, minimum=1000)
+WENKU_CHECK_PARSE_TIMEOUT = config.env_int("WENKU_CHECK_PARSE_TIMEOUT", 5, minimum=1)
 WENKU_DUPLICATE_SHARE = config.env_int("WENKU_DUPLICATE_SHARE", 80, minimum=1)
 WENKU_DUPLICATE_POLICY = config.env_choice("WENKU_DUPLICATE_POLICY", "accept", ("accept", "flag", "reject"))
 

@@ -22,5 +22,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "wenku.web.views.errors.bad_request"
 handler404 = "wenku.web.views.errors.not_found"
 handler500 = "wenku.web.views.errors.server_error"

@@ -110,8 +110,10 @@ def test_unknown_and_huge_ids_are_404(alice, reports):
     for document_id in ("999999", "9" * 15):
         assert client.post(f"/accounts/favorites/{document_id}/").status_code == 404
         assert client.post(f"/api/documents/{document_id}/favorite", headers=_csrf(client)).status_code == 404
-    assert client.post(f"/accounts/favorites/{'9' * 30}/").status_code == 404
-    assert client.post(f"/api/documents/{'9' * 30}/favorite", headers=_csrf(client)).status_code == 422
+    for too_long in ("9" * 30, "9" * 40):  # 30 digits could be an unlisted document's key: no such key either
+        assert client.post(f"/accounts/favorites/{too_long}/").status_code == 404
+    assert client.post(f"/api/documents/{'9' * 30}/favorite", headers=_csrf(client)).status_code == 404
+    assert client.post(f"/api/documents/{'9' * 40}/favorite", headers=_csrf(client)).status_code == 422
 
 
 def _csrf(client: Client) -> dict:

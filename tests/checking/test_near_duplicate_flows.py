@@ -97,3 +97,20 @@ def test_a_check_names_the_original_not_its_recorded_copy(records, original, tmp
     # Without the near-duplicate record both would be listed: the copy holds the passage too.
     copy.near_duplicate.delete()
     assert {s.id for s in check_text("我们的体会是：" + passage).sources} == {original.pk, copy.pk}
+
+
+@pytest.mark.parametrize("visibility", ["private", "unlisted"])
+def test_a_copy_of_a_document_the_uploader_cannot_open_names_nothing(records, original, django_user_model, visibility):
+    """Only documents listed for everyone are 查重 sources, so an upload never learns of a hidden original."""
+    original.visibility = visibility
+    original.save()
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("writer", password="a-long-enough-password-1"))
+    upload = SimpleUploadedFile("2015报告.txt", as_text_file(records["govcn-2015"]))
+    html = client.post("/upload/", {"visibility": "public", "files": [upload]}).content.decode()
+    assert "已导入" in html and "高度相似" not in html
+    assert original.title not in html and f"/d/{original.pk}/" not in html and original.access_key not in html
+    again = SimpleUploadedFile("2015报告-2.txt", as_text_file(records["govcn-2015"]) + "\n补充一句。".encode("gb18030"))
+    answer = client.post("/api/documents", {"file": again}).json()
+    assert answer.get("near_duplicate") is None, answer.get("near_duplicate")
+    assert original.title not in json.dumps(answer, ensure_ascii=False)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
+from tests import hostile
 from wenku.checking.registry import index_dir
 from wenku.checking.service import check_text
+from wenku.ingest import sandbox
 from wenku.library.models import Document
 from wenku.search import indexing
 
@@ -95,3 +99,51 @@ def test_one_document_repeating_a_passage_does_not_make_it_a_stock_phrase(tmp_pa
     settings.WENKU_CHECK_COMMON_DOCS = 20
     report = check_text("我们认为，" + sentence)
     assert report.sources and report.copied_chars > 0
+
+
+# --- uploaded files: the cheap refusals come first, and a hostile file costs a bounded parse ---------------------
+
+
+def empty_paragraphs_docx() -> SimpleUploadedFile:
+    """30 KB: 300,000 empty paragraphs, which took 32 s of CPU to read (even when the answer was 429)."""
+    return SimpleUploadedFile("空段落.docx", hostile.zipped(hostile.docx_parts("<w:p/>" * 300_000)))
+
+
+def test_a_throttled_visitor_s_file_is_never_read(library, settings):
+    settings.WENKU_CHECK_ANONYMOUS_LIMIT = 1
+    client = Client()
+    assert client.post("/check/", {"text": passage(library)}).status_code == 200
+    before = sandbox.last_stats()
+    started = time.monotonic()
+    response = client.post("/check/", {"file": empty_paragraphs_docx()})
+    assert response.status_code == 429 and "查重过于频繁" in response.content.decode()
+    assert time.monotonic() - started < 2
+    assert sandbox.last_stats() is before  # no parse ran for it
+
+
+def test_one_file_per_check(library):
+    files = [SimpleUploadedFile(f"{i}.txt", passage(library).encode()) for i in range(3)]
+    before = sandbox.last_stats()
+    response = Client().post("/check/", {"file": files})
+    assert response.status_code == 400 and "一次只能上传一个文件" in response.content.decode()
+    assert sandbox.last_stats() is before
+    response = Client().post("/check/report/", {"file": files[:2]})
+    assert response.status_code == 400 and "Content-Disposition" not in response
+
+
+def test_a_hostile_file_is_refused_with_a_reason_and_in_bounded_time(library, settings):
+    client = Client()
+    started = time.monotonic()
+    response = client.post("/check/", {"file": empty_paragraphs_docx()})
+    assert response.status_code == 400 and "段落过多（上限 200000 段）" in response.content.decode()
+    pdf = SimpleUploadedFile("共享.pdf", hostile.pdf_sharing_one_stream(pages=1000, lines=400))
+    response = client.post("/check/", {"file": pdf})  # reading stops at WENKU_CHECK_MAX_CHARS
+    assert response.status_code == 413 and "文本过长" in response.content.decode()
+    assert time.monotonic() - started < 10
+    settings.WENKU_CHECK_PARSE_TIMEOUT = 1
+    settings.WENKU_CHECK_MAX_CHARS = 50_000_000
+    pdf.seek(0)
+    started = time.monotonic()
+    response = client.post("/check/", {"file": pdf})
+    assert response.status_code == 400 and "解析超时（上限 1 秒）" in response.content.decode()
+    assert time.monotonic() - started < 3

@@ -170,12 +170,13 @@ def test_the_reading_page_shows_the_owner_edit_and_delete(owner, other, staff, c
     owner_html = client_for(owner).get(document.get_absolute_url()).content.decode()
     assert f'href="/d/{document.pk}/edit/"' in owner_html and f'href="/d/{document.pk}/delete/"' in owner_html
     assert "仅链接可见" in owner_html
-    assert f'href="/d/{document.pk}/report/"' not in owner_html  # not one's own
+    report = f"/u/{document.access_key}/report/"  # unlisted: addressed by its key
+    assert "/report/" not in owner_html  # not one's own
     other_html = client_for(other).get(document.get_absolute_url()).content.decode()
     assert f"/d/{document.pk}/edit/" not in other_html and f"/d/{document.pk}/delete/" not in other_html
-    assert f'href="/d/{document.pk}/report/"' in other_html
+    assert f'href="{report}"' in other_html
     anonymous_html = client.get(document.get_absolute_url()).content.decode()
-    assert f"/d/{document.pk}/report/" not in anonymous_html and f"/d/{document.pk}/edit/" not in anonymous_html
+    assert "/report/" not in anonymous_html and f"/d/{document.pk}/edit/" not in anonymous_html
     staff_html = client_for(staff).get(document.get_absolute_url()).content.decode()
     assert f'href="/d/{document.pk}/edit/"' in staff_html
 

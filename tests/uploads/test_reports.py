@@ -62,7 +62,7 @@ def test_logged_out_readers_are_sent_to_log_in(client, document):
 @pytest.mark.parametrize(
     ("status", "visibility", "code"),
     [
-        (Status.PUBLISHED, Visibility.UNLISTED, 200),  # opens by its link: may be reported
+        (Status.PUBLISHED, Visibility.UNLISTED, 200),  # opens by its key link: may be reported there
         (Status.PUBLISHED, Visibility.PRIVATE, 404),
         (Status.PENDING, Visibility.PUBLIC, 404),
         (Status.REJECTED, Visibility.PUBLIC, 404),
@@ -70,9 +70,12 @@ def test_logged_out_readers_are_sent_to_log_in(client, document):
 )
 def test_only_documents_the_reader_can_open(other_client, document, status, visibility, code):
     Document.objects.filter(pk=document.pk).update(status=status, visibility=visibility)
-    assert other_client.get(f"/d/{document.pk}/report/").status_code == code
-    assert other_client.post(f"/d/{document.pk}/report/", {"reason": "spam"}).status_code in {code, 302}
+    document.refresh_from_db()
+    path = document.route("uploads:report")  # /u/<key>/report/ while unlisted
+    assert other_client.get(path).status_code == code
+    assert other_client.post(path, {"reason": "spam"}).status_code in {code, 302}
     assert Report.objects.exists() == (code == 200)
+    assert other_client.get(f"/d/{document.pk}/report/").status_code == 404 or visibility == Visibility.PUBLIC
 
 
 def reported(document, *readers):

@@ -38,7 +38,7 @@ def test_an_upload_answers_201_with_the_document(owner_client, owner, docx):
     assert body["id"] == document.pk and body["title"] == "API 上传的报告"
     assert body["uploader"] == "owner" and body["duplicate"] is False
     assert body["status"] == "pending" and body["visibility"] == "unlisted"
-    assert body["url"] == f"http://testserver/d/{document.pk}/"
+    assert body["url"] == f"http://testserver/u/{document.access_key}/"  # unlisted: its key URL
     assert (document.uploader, document.status, document.visibility) == (owner, Status.PENDING, Visibility.UNLISTED)
     assert document.category == Category.objects.get(name="接口")
     assert document.full_text() == docx.text

@@ -56,7 +56,7 @@ def test_one_file_of_each_format_at_once(owner_client, owner, r2024, r2023, tmp_
     html = response.content.decode()
     assert "导入 4 篇，重复 0 个，失败 0 个" in html
     assert "正在等待审核" in html
-    assert f'href="/d/{documents["报告.pdf"].pk}/"' in html
+    assert f'href="/u/{documents["报告.pdf"].access_key}/"' in html  # unlisted: its key URL
 
 
 def test_title_category_and_description_of_a_single_file(owner_client, r2024, tmp_path):

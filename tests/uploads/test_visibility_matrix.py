@@ -3,7 +3,8 @@ documents.
 
 The rules (wenku.library.models.DocumentQuerySet): private, pending and rejected documents never show to other
 people, anywhere, and their URLs answer 404 (not 403: a hidden document and a missing one look the same);
-unlisted documents open by their link but are never listed, found, related or in the sitemap; staff see
+unlisted documents open by their key link (/u/<key>/; their id answers 404 to others) but are never listed,
+found, related or in the sitemap; staff see
 everything; the uploader opens, and finds in lists, their own. Search and related documents come from the index,
 which holds only the public documents: there nobody finds a document that is not public, not even its owner.
 """
@@ -36,8 +37,9 @@ VIEWERS = ("anonymous", "owner", "other", "staff")
 ANCHOR = f"{WORDS}总览"  # a public document by someone else, whose reading page shows related documents
 
 
-def opens(viewer: str, state: str) -> bool:
-    return viewer in ("owner", "staff") or state in ("public", "unlisted")
+def opens(viewer: str, state: str, by_key: bool = False) -> bool:
+    """Whether the document's id URLs (or, ``by_key``, its key URLs) answer for ``viewer``."""
+    return viewer in ("owner", "staff") or state == "public" or (by_key and state == "unlisted")
 
 
 def listed(viewer: str, state: str) -> bool:
@@ -89,14 +91,33 @@ def test_reading_pages_open_or_answer_404(world):
         assert client.get(f"/d/{pk}/", {"hl": "乡村"}).status_code == (200 if expected else 404), where
 
 
+def test_key_urls_open_or_answer_404(world):
+    """Key URLs serve unlisted documents; other documents' keys lead to their id URLs (for those who may open
+    them: a document made public keeps its old links working)."""
+    for viewer, state, document, client in cases(world):
+        where, key = (viewer, state), document.access_key
+        opened = opens(viewer, state, by_key=True)
+        shown = 200 if state == "unlisted" else 302
+        for path in (f"/u/{key}/", f"/u/{key}/2/", f"/u/{key}/{document.page_count}/"):
+            response = client.get(path)
+            assert response.status_code == (shown if opened else 404), (*where, path)
+            if not opened:
+                assert document.title not in response.content.decode(), (*where, path)
+        assert client.get(f"/u/{key}/2/qr.svg").status_code == (200 if opened else 404), where
+        assert client.get(f"/u/{key}/1/").status_code == (301 if opened else 404), where
+        assert client.get(f"/u/{key}/", {"page": "2"}).status_code == (302 if opened else 404), where
+        assert client.get(f"/api/documents/{key}").status_code == (200 if opened else 404), where
+
+
 def test_the_api_opens_or_answers_404(world):
     for viewer, state, document, client in cases(world):
-        expected = 200 if opens(viewer, state) else 404
-        for path in (f"/api/documents/{document.pk}", f"/api/documents/{document.pk}/pages/2"):
-            response = client.get(path)
-            assert response.status_code == expected, (viewer, state, path)
-            if expected == 404:
-                assert document.title not in response.content.decode()
+        for ref, by_key in ((document.pk, False), (document.access_key, True)):
+            expected = 200 if opens(viewer, state, by_key) else 404
+            for path in (f"/api/documents/{ref}", f"/api/documents/{ref}/pages/2"):
+                response = client.get(path)
+                assert response.status_code == expected, (viewer, state, path)
+                if expected == 404:
+                    assert document.title not in response.content.decode()
 
 
 def test_lists_show_only_what_the_viewer_may_find(world):
@@ -165,11 +186,13 @@ def test_edit_delete_and_report_pages(world):
         edit = client.get(f"/d/{document.pk}/edit/").status_code
         delete = client.get(f"/d/{document.pk}/delete/").status_code
         report = client.get(f"/d/{document.pk}/report/").status_code
+        report_by_key = client.get(f"/u/{document.access_key}/report/").status_code
         if viewer == "anonymous":
-            assert (edit, delete, report) == (302, 302, 302), state
+            assert (edit, delete, report, report_by_key) == (302, 302, 302, 302), state
         else:
             assert edit == delete == (200 if viewer in ("owner", "staff") else 404), (viewer, state)
             assert report == (200 if opens(viewer, state) else 404), (viewer, state)
+            assert report_by_key == (200 if opens(viewer, state, by_key=True) else 404), (viewer, state)
 
 
 def test_hiding_a_document_takes_it_off_every_list_at_once(world, staff):

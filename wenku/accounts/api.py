@@ -10,16 +10,16 @@ from datetime import datetime
 from typing import Annotated
 
 from django.shortcuts import get_object_or_404
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from wenku.accounts import favorites
 from wenku.accounts.auth import api_auth
 from wenku.accounts.reading import history_of
+from wenku.api.documents import DocumentRef
 from wenku.library.models import Document
 
 router = Router(tags=["me"], auth=api_auth)
 
-DocumentId = Annotated[int, Path(ge=1, le=2**62)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
@@ -43,8 +43,8 @@ class HistoryOut(Schema):
     read_at: datetime
 
 
-def _openable(request, document_id: int) -> Document:
-    return get_object_or_404(Document.objects.openable_by(request.auth), pk=document_id)
+def _openable(request, document_id: str) -> Document:
+    return get_object_or_404(Document.objects.openable_at(request.auth, document_id))
 
 
 @router.post(
@@ -53,7 +53,7 @@ def _openable(request, document_id: int) -> Document:
     url_name="document_favorite",
     summary="Add a document to my favorites",
 )
-def add_favorite(request, document_id: DocumentId):
+def add_favorite(request, document_id: DocumentRef):
     return favorites.add(request.auth, _openable(request, document_id))
 
 
@@ -63,7 +63,7 @@ def add_favorite(request, document_id: DocumentId):
     url_name="document_favorite",
     summary="Remove a document from my favorites",
 )
-def remove_favorite(request, document_id: DocumentId):
+def remove_favorite(request, document_id: DocumentRef):
     return favorites.remove(request.auth, _openable(request, document_id))
 
 

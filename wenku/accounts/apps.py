@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "wenku.accounts"
     label = "accounts"
     verbose_name = "用户"
+
+    def ready(self) -> None:
+        from wenku.accounts import revocation
+
+        revocation.connect()

@@ -6,7 +6,11 @@ a CSRF token (browsers do not attach Authorization headers by themselves); a ses
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
 from ninja.security import APIKeyCookie, HttpBearer
 
 from wenku.accounts import tokens
@@ -40,3 +44,26 @@ class SessionWithCsrf(APIKeyCookie):
 
 
 api_auth = [BearerToken(), SessionWithCsrf()]
+
+
+def accepts_bearer_token(view):
+    """For the few non-API URLs the API hands out (downloads): a valid ``Authorization: Bearer`` token makes the
+    request its user's, as on the API; an invalid one is a 401, not a silent anonymous request. Without the
+    header the session decides, as before. GET only (the views it wraps are), so CSRF does not come into it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        raw = tokens.bearer(request)
+        if raw is not None:
+            found = getattr(request, TOKEN, None) or tokens.find(raw)
+            if found is None:
+                refused = HttpResponse("无效的 API 令牌。\n", status=401, content_type="text/plain; charset=utf-8")
+                refused["WWW-Authenticate"] = 'Bearer realm="wenku"'
+                return refused
+            setattr(request, TOKEN, found)
+            request.user = found.user
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+    return wrapped

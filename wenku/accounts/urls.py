@@ -2,10 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from wenku.accounts.views import account, auth, favorites, tokens
-from wenku.web.converters import IdConverter
+from wenku.web.converters import IdConverter, RefConverter
 
 app_name = "accounts"
 register_converter(IdConverter, "account_id")  # ids too large for the database are 404s, not errors
+register_converter(RefConverter, "document_ref")
 
 urlpatterns = [
     path("register/", auth.register, name="register"),
@@ -19,7 +20,7 @@ urlpatterns = [
     path("me/", account.me, name="me"),
     path("email/", account.email, name="email"),
     path("favorites/", account.favorite_list, name="favorites"),
-    path("favorites/<account_id:document_id>/", favorites.toggle, name="favorite"),
+    path("favorites/<document_ref:document_ref>/", favorites.toggle, name="favorite"),
     path("history/", account.history_list, name="history"),
     path("tokens/", tokens.create, name="token_create"),
     path("tokens/<account_id:token_id>/revoke/", tokens.revoke, name="token_revoke"),

@@ -10,11 +10,13 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from wenku.accounts.api import router as accounts_router
-from wenku.api.documents import DocumentOut, document_out
+from wenku.api.documents import DocumentOut, DocumentRef, document_out
 from wenku.checking.api import router as checking_router
 from wenku.library.models import Document, Page
+from wenku.search.backends.base import SearchUnavailable
 from wenku.search.service import QueryError, record_query, search
 from wenku.uploads.api import router as uploads_router
+from wenku.web.params import MAX_PAGE_NUMBER, MAX_SEARCH_PAGE_SIZE, SEARCH_PAGE_SIZE
 
 
 class _UnicodeJSON(JSONRenderer):
@@ -33,7 +35,6 @@ api = NinjaAPI(
 
 
 MAX_ID = 2**62  # beyond any real id; larger numbers would overflow the database's integer
-DocumentId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -55,19 +56,18 @@ class PageOut(Schema):
     url: str
 
 
-def _document(request, document_id: int) -> Document:
-    queryset = Document.objects.openable_by(request.user).select_related("uploader")
-    return get_object_or_404(queryset, pk=document_id)
+def _document(request, document_id: str) -> Document:
+    return get_object_or_404(Document.objects.openable_at(request.user, document_id).select_related("uploader"))
 
 
 @api.get("/documents/{document_id}", response=DocumentOut, summary="A document's metadata")
-def get_document(request, document_id: DocumentId):
+def get_document(request, document_id: DocumentRef):
     document = _document(request, document_id)
     return document_out(request, document)
 
 
 @api.get("/documents/{document_id}/pages/{number}", response=PageOut, summary="One page's text as displayed")
-def get_page(request, document_id: DocumentId, number: PageNumber):
+def get_page(request, document_id: DocumentRef, number: PageNumber):
     document = _document(request, document_id)
     page = get_object_or_404(Page, document=document, number=number)
     return PageOut(
@@ -89,6 +89,8 @@ class SearchHitOut(Schema):
 
 class SearchOut(Schema):
     total: int
+    page: int
+    pages: int
     hits: list[SearchHitOut]
 
 
@@ -96,23 +98,33 @@ class ErrorOut(Schema):
     detail: str
 
 
-@api.get("/search", response={200: SearchOut, 400: ErrorOut}, summary="Full-text search, one hit per document")
+@api.get(
+    "/search",
+    response={200: SearchOut, 400: ErrorOut, 503: ErrorOut},
+    summary="Full-text search, one hit per document",
+)
 def search_documents(
     request,
     q: Annotated[str, Query(max_length=10_000)] = "",
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-    size: Annotated[int, Query(ge=1, le=50)] = 10,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE_NUMBER)] = 1,
+    size: Annotated[int, Query(ge=1, le=MAX_SEARCH_PAGE_SIZE)] = SEARCH_PAGE_SIZE,
 ):
     """Words are AND-ed, "exact phrase", -exclude, OR. `page` of each hit is its best page, `pages` all
-    matching pages; `snippet` is HTML with the matched terms in <mark>."""
+    matching pages; `snippet` is HTML with the matched terms in <mark>. Results go 1000 deep at most: a
+    `page` past the last one answers the last one (the body's `page` says which; `pages` is how many there are).
+    503 when the search index cannot be read (run `wenku reindex`)."""
     try:
         results = search(q, request.user, page=page, size=size)
     except QueryError as exc:
         return Status(400, {"detail": str(exc)})
-    if page == 1:
+    except SearchUnavailable as exc:
+        return Status(503, {"detail": str(exc)})
+    if results.page == 1:
         record_query(q, results.total)
     body = {
         "total": results.total,
+        "page": results.page,
+        "pages": results.page_count,
         "hits": [
             {
                 "id": hit.document.pk,

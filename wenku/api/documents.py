@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Path, Schema
 
 from wenku.downloads.links import download_links
 from wenku.library.models import Document
+
+# A document's id, or (unlisted documents, whose ids answer 404 to all but their owner and staff) its access key.
+DocumentRef = Annotated[
+    str,
+    Path(
+        pattern=r"^(?:[1-9][0-9]{0,14}|[A-Za-z0-9_-]{16,32})$",
+        description="the document's id, or an unlisted document's access key (the key in its /u/<key>/ URL)",
+    ),
+]
 
 
 class ArticleOut(Schema):

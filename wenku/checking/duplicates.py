@@ -108,14 +108,29 @@ def review_new_documents(document_ids: list[int]) -> list[Finding]:
 
 
 def similar_counts(document_ids: list[int], user) -> tuple[set[int], dict[int, list[Document]]]:
-    """For a list of results: which of them to fold away (copies of another visible document) and, for each
-    original, its copies that ``user`` may see."""
+    """For a list of results: which of them to fold away and, for each original, its copies that ``user`` may
+    see. A result is folded only under an original that is itself shown among these results: a copy whose
+    original is elsewhere (not matched, on another results page, itself folded) stays, or nothing would show."""
     visible = Document.objects.listed_for(user)
-    folded = set(
-        NearDuplicate.objects.filter(document_id__in=document_ids, original__in=visible).values_list(
-            "document_id", flat=True
-        )
+    originals = dict(
+        NearDuplicate.objects.filter(
+            document_id__in=document_ids, original_id__in=document_ids, original__in=visible
+        ).values_list("document_id", "original_id")
     )
+    shown: dict[int, bool] = {}
+
+    def is_shown(document_id: int) -> bool:  # a copy of a copy stays when the copy it copies is folded
+        chain = []
+        while document_id in originals and document_id not in shown and document_id not in chain:
+            chain.append(document_id)
+            document_id = originals[document_id]
+        result = shown.get(document_id, True)
+        for link in reversed(chain):
+            result = not result
+            shown[link] = result
+        return shown.get(chain[0], result) if chain else result
+
+    folded = {d for d in originals if not is_shown(d)}
     copies: dict[int, list[Document]] = {}
     for link in (
         NearDuplicate.objects.filter(original_id__in=document_ids, document__in=visible)
@@ -124,4 +139,3 @@ def similar_counts(document_ids: list[int], user) -> tuple[set[int], dict[int, l
     ):
         copies.setdefault(link.original_id, []).append(link.document)
     return folded, copies
-

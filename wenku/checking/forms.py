@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from wenku.checking.submission import CHECKABLE_EXTENSIONS, SubmissionError, text_of_file
+from wenku.checking.submission import CHECKABLE_EXTENSIONS, SubmissionError, check_file, text_of_file
 from wenku.uploads import limits
 
 
@@ -32,6 +32,8 @@ class CheckForm(forms.Form):
         self.fields["text"].widget.attrs["maxlength"] = settings.WENKU_CHECK_MAX_CHARS
 
     def clean(self):
+        """Cheap checks only (sign-in, size, file name): the file is read after the throttle has let the check
+        through (``read_file``), so that a refused check costs no parsing."""
         data = super().clean()
         upload = data.get("file")
         if data.get("add_to_library") and not (self.user and self.user.is_authenticated):
@@ -40,16 +42,26 @@ class CheckForm(forms.Form):
             if upload.size is not None and upload.size > limits.max_bytes():
                 raise forms.ValidationError(f"文件太大（上限 {settings.WENKU_MAX_FILE_MB} MB）")
             try:
-                upload.seek(0)
-                self.file_bytes = upload.read()
-                data["text"] = text_of_file(self.file_bytes, upload.name or "")
+                check_file(upload.size or 0, upload.name or "")
             except SubmissionError as exc:
                 raise forms.ValidationError(str(exc)) from None
-            finally:
-                upload.close()
         else:
             # browsers send the line breaks of a textarea as CRLF; the text as typed has LF
             data["text"] = data.get("text", "").replace("\r\n", "\n")
-        if not data["text"].strip():
-            raise forms.ValidationError("请粘贴要查重的文字，或者上传一个文件。")
+            if not data["text"].strip():
+                raise forms.ValidationError("请粘贴要查重的文字，或者上传一个文件。")
         return data
+
+    def read_file(self) -> str:
+        """The text of the uploaded file (the form must be valid and hold one); raises SubmissionError."""
+        upload = self.cleaned_data["file"]
+        try:
+            upload.seek(0)
+            self.file_bytes = upload.read()
+        finally:
+            upload.close()
+        text = text_of_file(self.file_bytes, upload.name or "")
+        if not text.strip():
+            raise SubmissionError("请粘贴要查重的文字，或者上传一个文件。")
+        self.cleaned_data["text"] = text
+        return text

@@ -85,9 +85,7 @@ def rank_candidates(seeds: Seeds, limit: int, min_share: float = 0.0) -> list[in
     return [document_id for _, document_id in scored[:limit]]
 
 
-def grow_runs(
-    query: Stream, source: Stream, pairs: np.ndarray, min_run: int, join_gap: int = JOIN_GAP
-) -> list[Run]:
+def grow_runs(query: Stream, source: Stream, pairs: np.ndarray, min_run: int, join_gap: int = JOIN_GAP) -> list[Run]:
     """The maximal passages through the seeds (pairs sorted by diagonal, then query position); passages of the
     source closer than ``join_gap`` characters in both texts are joined."""
     query_key, source_key = query.key, source.key
@@ -125,12 +123,10 @@ def _join_close(runs: list[Run], gap: int) -> list[Run]:
     for run in runs:
         if joined:
             last = joined[-1]
-            if (
-                0 <= run.q_start - last.q_end <= gap
-                and 0 <= run.s_start - last.s_end <= gap
-            ) or (run.q_start < last.q_end and run.s_start - run.q_start == last.s_start - last.q_start):
+            if (0 <= run.q_start - last.q_end <= gap and 0 <= run.s_start - last.s_end <= gap) or (
+                run.q_start < last.q_end and run.s_start - run.q_start == last.s_start - last.q_start
+            ):
                 joined[-1] = Run(last.q_start, max(last.q_end, run.q_end), last.s_start, max(last.s_end, run.s_end))
                 continue
         joined.append(run)
     return joined
-

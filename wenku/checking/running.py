@@ -20,14 +20,27 @@ class Refusal:
     status: int
 
 
-def run_check(request, text: str) -> CheckReport | Refusal:
-    """The report on ``text``, or a Refusal (too long, empty, too many checks)."""
+def too_long(length: int) -> Refusal | None:
     limit = settings.WENKU_CHECK_MAX_CHARS
-    if len(text) > limit:  # before counting it against the visitor, and answered as 413
-        return Refusal(f"文本过长：{len(text)} 个字符，查重上限为 {limit} 个字符。", 413)
+    if length > limit:
+        return Refusal(f"文本过长：{length} 个字符，查重上限为 {limit} 个字符。", 413)
+    return None
+
+
+def admit(request) -> Refusal | None:
+    """Count the check against the visitor (checking.throttle); a Refusal (429) when there were too many."""
     minutes = throttle.wait_minutes(request)
-    if minutes:
-        return Refusal(throttle.refusal(minutes), 429)
+    return Refusal(throttle.refusal(minutes), 429) if minutes else None
+
+
+def run_check(request, text: str, admitted: bool = False) -> CheckReport | Refusal:
+    """The report on ``text``, or a Refusal (too long, empty, too many checks). ``admitted``: the throttle has
+    already let this check through (``admit``, before a file was read)."""
+    refusal = too_long(len(text))  # before counting it against the visitor, and answered as 413
+    if refusal is None and not admitted:
+        refusal = admit(request)
+    if refusal is not None:
+        return refusal
     catch_up()  # a few documents imported by other processes (a web upload) are indexed first, as a search does
     try:
         return check_text(text)

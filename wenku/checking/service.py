@@ -100,15 +100,19 @@ def compare(
             source_start = int(source.stream.offsets[run.s_start])
             source_end = int(source.stream.offsets[run.s_end - 1]) + 1
             matches.append(
-                Match(start, end, source.page_at(source_start), source_start, source_end,
-                      source.text[source_start:source_end])
+                Match(
+                    start,
+                    end,
+                    source.page_at(source_start),
+                    source_start,
+                    source_end,
+                    source.text[source_start:source_end],
+                )
             )
         covered = union([(m.start, m.end) for m in matches])
         covered_all += covered
         copied = chars_in(text, covered)
-        sources.append(
-            Source(document_id, source.title, page_url(document_id, 1), copied, copied / chars, matches)
-        )
+        sources.append(Source(document_id, source.title, page_url(document_id, 1), copied, copied / chars, matches))
     sources.sort(key=lambda s: (-s.copied_chars, s.id))
     covered = union(covered_all)
     quotations = quotation_spans(text)

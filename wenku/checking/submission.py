@@ -1,15 +1,19 @@
 """The text of a submission read from a file, with the importer's converters and decoding; nothing is stored.
 
 A .txt file is decoded as is (any common Chinese encoding), so that the offsets of the report refer to the file's
-own text; the other formats give the converter's paragraphs, one per line.
+own text; the other formats give the converter's paragraphs, one per line. Either way the file is read in the parse
+sandbox (wenku/ingest/sandbox.py) within WENKU_CHECK_PARSE_TIMEOUT, and reading stops at WENKU_CHECK_MAX_CHARS: a
+check never needs more text than it can check.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from wenku.ingest import converters
-from wenku.ingest.decoding import UndecodableText, decode_text
+from django.conf import settings
+
+from wenku.ingest import converters, limits, sandbox
+from wenku.ingest.decoding import decoded_within_limits
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted
 from wenku.uploads.reasons import in_chinese
@@ -18,29 +22,46 @@ CHECKABLE_EXTENSIONS = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".
 
 
 class SubmissionError(ValueError):
-    """A file that gives no text to check; the message says why, in Chinese, for the user."""
+    """A file that gives no text to check; the message says why, in Chinese, for the user, with the HTTP status."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
 
 
-def text_of_file(data: bytes, name: str) -> str:
-    """The text of the file ``name`` holding ``data``; raises SubmissionError."""
+def check_file(data_size: int, name: str) -> None:
+    """Refuse a file by its name and size, before anything reads it (and before the check is counted)."""
     suffix = PurePath(name).suffix.lower()
     if suffix not in CHECKABLE_EXTENSIONS:
         shown = suffix or "（没有扩展名）"
         raise SubmissionError(f"不支持 {shown} 格式的文件，可以上传 {' '.join(CHECKABLE_EXTENSIONS)}")
+    if data_size == 0:
+        raise SubmissionError("文件是空的")
+
+
+def text_of_file(data: bytes, name: str) -> str:
+    """The text of the file ``name`` holding ``data``; raises SubmissionError."""
+    check_file(len(data), name)
     if not data.strip():
         raise SubmissionError("文件是空的")
     fmt = converters.format_of(name)
-    if fmt == "txt":
-        try:
-            text, _encoding = decode_text(data)
-        except UndecodableText:
-            raise SubmissionError("无法识别文件的文字编码：这不是文本文件，或者文件已损坏") from None
-        return text
+    most = settings.WENKU_CHECK_MAX_CHARS
+    timeout = settings.WENKU_CHECK_PARSE_TIMEOUT
     try:
-        entries = converters.extract(fmt, data, name)
+        if fmt == "txt":
+            return sandbox.run(decoded_within_limits, data, parse_limits=limits.active().capped(most), timeout=timeout)
+        entries = converters.extract(fmt, data, name, max_chars=most, timeout=timeout)
     except ImportRefused as exc:
-        raise SubmissionError(in_chinese(str(exc))) from None
+        raise _in_chinese(str(exc), most) from None
     paragraphs = [p for entry in entries if isinstance(entry, Extracted) for p in entry.paragraphs]
     if not paragraphs:
         raise SubmissionError("文件里没有找到文字")
     return "\n".join(paragraphs)
+
+
+def _in_chinese(reason: str, most: int) -> SubmissionError:
+    if reason.startswith(f"text too long: more than {most} characters"):
+        return SubmissionError(f"文本过长：超过 {most} 个字符，查重上限为 {most} 个字符。", 413)
+    if reason.startswith("cannot decode the text"):
+        return SubmissionError("无法识别文件的文字编码：这不是文本文件，或者文件已损坏")
+    return SubmissionError(in_chinese(reason))

@@ -19,8 +19,8 @@ from wenku.checking.adding import add_to_library
 from wenku.checking.display import view_of
 from wenku.checking.forms import CheckForm
 from wenku.checking.reportfile import report_response
-from wenku.checking.running import Refusal, run_check
-from wenku.checking.submission import CHECKABLE_EXTENSIONS
+from wenku.checking.running import Refusal, admit, run_check, too_long
+from wenku.checking.submission import CHECKABLE_EXTENSIONS, SubmissionError
 from wenku.uploads import limits
 
 FILE_FIELD = "file"
@@ -41,7 +41,7 @@ def report(request):
 
 
 def _receive(request, download: bool):
-    handler = limits.install(request)
+    handler = limits.install(request, max_files=1)
     try:
         request.POST, request.FILES  # noqa: B018  (read the body now, under the limit)
     except RequestDataTooBig:
@@ -53,21 +53,33 @@ def _receive(request, download: bool):
 
 @csrf_protect
 def _received(request, handler: limits.SizeLimitHandler, download: bool):
+    """Cheap refusals first (too many files, too large, too long, too many checks), then the file is read."""
+    if handler.too_many:
+        return _error(request, "一次只能上传一个文件。", 400)
     form = CheckForm(request.POST, request.FILES, user=request.user)
     if handler.too_large(FILE_FIELD):
         return _page(request, form, error=f"文件太大（上限 {settings.WENKU_MAX_FILE_MB} MB）", status=413)
     if not form.is_valid():
         return _page(request, form, status=400)
     data = form.cleaned_data
+    upload = data.get("file")
+    refusal = (None if upload else too_long(len(data["text"]))) or admit(request)
+    if refusal is not None:
+        return _page(request, form, error=refusal.message, status=refusal.status)
+    if upload:
+        try:
+            form.read_file()
+        except SubmissionError as exc:
+            form.add_error(None, str(exc))
+            return _page(request, form, status=exc.status)
     text = data["text"]
-    result = run_check(request, text)
+    result = run_check(request, text, admitted=True)
     if isinstance(result, Refusal):
         return _page(request, form, error=result.message, status=result.status)
     if download:
         return report_response(request, view_of(result, request.build_absolute_uri))
     added = []
     if data["add_to_library"]:
-        upload = data.get("file")
         added = add_to_library(request.user, text, upload.name if upload else "", form.file_bytes)
     again = CheckForm(initial={"text": text}, user=request.user)  # the text, for the download button
     return _page(request, again, view=view_of(result), added=added)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from django.urls import reverse
-
 from wenku.downloads.exporters import FORMATS
 from wenku.downloads.permissions import decide, has_original
 from wenku.library.models import Document
@@ -24,7 +22,7 @@ def download_links(user, document: Document) -> list[tuple[str, str, str]]:
     links = []
     if has_original(document):
         label = f"原文件({original_extension(document)})"
-        links.append(("original", label, reverse("downloads:download", args=[document.pk, "original"])))
+        links.append(("original", label, document.route("downloads:download", "original")))
     for fmt, spec in FORMATS.items():
-        links.append((fmt, spec.label, reverse("downloads:download", args=[document.pk, fmt])))
+        links.append((fmt, spec.label, document.route("downloads:download", fmt)))
     return links

@@ -39,6 +39,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def decoded_within_limits(data: bytes) -> str:
+    """The text of a plain-text file, refused (ImportRefused) when it cannot be decoded or passes the text limits;
+    what the 查重 reader runs in the parse sandbox for a .txt file."""
+    from wenku.ingest import limits
+    from wenku.ingest.errors import ImportRefused
+
+    try:
+        text, _encoding = decode_text(data)
+    except UndecodableText as exc:
+        raise ImportRefused(f"cannot decode the text: {exc}") from None
+    limits.check_text(text)
+    return text
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wenku.ingest.limits import Counter, ParseLimits, too_long
+from wenku.ingest.limits import active as active_limits
+
 # C0/C1 control characters other than tab cannot be shown and PostgreSQL rejects NUL; they are never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\u2028\u2029]")  # a form feed (page break) ends a paragraph too
@@ -23,16 +26,33 @@ class Extracted:
 
 
 class ParagraphBuilder:
-    """Collects paragraphs, dropping empty ones and control characters, and remembers the headings."""
+    """Collects paragraphs, dropping empty ones and control characters, and remembers the headings.
 
-    def __init__(self) -> None:
+    Every paragraph offered counts against the paragraph limit, empty ones too (reading them is what costs), and
+    the text kept against the character limit (wenku/ingest/limits.py): the file is refused at the first one passed.
+    """
+
+    def __init__(self, limits: ParseLimits | None = None) -> None:
         self.paragraphs: list[str] = []
         self.headings: set[int] = set()
+        self.limits = limits or active_limits()
+        self.offered = Counter("paragraphs", self.limits.paragraphs, "WENKU_MAX_PARAGRAPHS")
+        self.chars = 0
 
     def add(self, text: str, heading: bool = False) -> None:
+        self.offered.add()
+        if not text or text.isspace():
+            return
+        kept = 0
         for line in _LINE_BREAK.split(_CONTROL.sub("", text)):
             line = line.strip()
             if line:
+                kept += 1
+                if kept > 1:  # each line of a multi-line text is a paragraph of its own
+                    self.offered.add()
+                self.chars += len(line) + (1 if self.paragraphs else 0)
+                if self.chars > self.limits.chars:
+                    raise too_long(self.limits.chars)
                 if heading:
                     self.headings.add(len(self.paragraphs))
                 self.paragraphs.append(line)

@@ -173,7 +173,7 @@ def _prepare(entry: Extracted, sha: str, source: _Source, options: ImportOptions
     if chars == 0:
         where = f"record {entry.record}: " if entry.record else ""
         return ImportResult(path=source.display_path, status="failed", reason=f"{where}no text found")
-    pages = paginate(entry.paragraphs, settings.WENKU_PAGE_CHARS)
+    pages = paginate(entry.paragraphs, settings.WENKU_PAGE_CHARS, settings.WENKU_PAGE_MAX_CODEPOINTS)
     title = clean_title(options.title) if options.title and entry.raw is None else None
     title = title or clean_title(entry.title) or Path(source.name).stem
     offsets, position = [], 0

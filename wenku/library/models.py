@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
@@ -33,6 +35,36 @@ class Category(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("web:category", args=[self.slug])
 
+    @staticmethod
+    def slug_for(name: str) -> str:
+        """The slug a name asks for: slugified (Chinese kept), or a hash when nothing of it survives."""
+        import hashlib
+
+        from django.utils.text import slugify
+
+        return slugify(name, allow_unicode=True)[:100] or hashlib.sha1(name.encode()).hexdigest()[:10]
+
+    def save(self, *args, **kwargs) -> None:
+        """A new category whose slug is taken ("Foo Bar", then "foo-bar") gets the first free "-2", "-3"… instead.
+
+        A clash on the name is left to raise: get_or_create() then finds the category made at the same moment."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)
+        from django.db import IntegrityError
+
+        base = (self.slug or self.slug_for(self.name))[:110]
+        for attempt in range(1, 1000):
+            self.slug = base if attempt == 1 else f"{base}-{attempt}"
+            if Category.objects.filter(slug=self.slug).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                if Category.objects.filter(name=self.name).exists():
+                    raise
+        raise IntegrityError(f"no free slug for category {self.name!r}")
+
 
 class Visibility(models.TextChoices):
     PUBLIC = "public", "公开"
@@ -58,6 +90,9 @@ class DocumentQuerySet(models.QuerySet):
     ``openable_by`` and ``listed_for`` say it in SQL for queries; ``opens_for`` and ``lists_for`` say the same for
     a row already in hand (the reading page's hot path). tests/test_visibility_rules.py checks that each pair agrees
     in every case.
+
+    A document is addressed by its id, or by its access key (``by_key``). An unlisted document opens by its key
+    only (ids can be counted, keys cannot be guessed); by its id it opens for its owner and staff alone.
     """
 
     @staticmethod
@@ -67,19 +102,29 @@ class DocumentQuerySet(models.QuerySet):
         return status == Status.PUBLISHED and visibility == Visibility.PUBLIC
 
     @staticmethod
-    def opens_for(user, status: str, visibility: str, uploader_id: int | None) -> bool:
+    def opens_for(user, status: str, visibility: str, uploader_id: int | None, by_key: bool = False) -> bool:
         if user is not None and user.is_authenticated and (user.is_staff or user.pk == uploader_id):
             return True
-        return status == Status.PUBLISHED and visibility != Visibility.PRIVATE
+        if status != Status.PUBLISHED:
+            return False
+        return visibility == Visibility.PUBLIC or (by_key and visibility == Visibility.UNLISTED)
 
-    def openable_by(self, user) -> DocumentQuerySet:
-        """Documents whose URLs answer for ``user`` (unlisted ones included: they open by their link)."""
+    def openable_by(self, user, key: str | None = None) -> DocumentQuerySet:
+        """Documents whose id URLs answer for ``user``; with ``key``, the document whose key URLs answer."""
+        queryset = self if key is None else self.filter(access_key=key)
         if user is not None and user.is_authenticated and user.is_staff:
-            return self
-        shown = models.Q(status=Status.PUBLISHED) & ~models.Q(visibility=Visibility.PRIVATE)
+            return queryset
+        opened = [Visibility.PUBLIC] if key is None else [Visibility.PUBLIC, Visibility.UNLISTED]
+        shown = models.Q(status=Status.PUBLISHED, visibility__in=opened)
         if user is not None and user.is_authenticated:
             shown |= models.Q(uploader=user)
-        return self.filter(shown)
+        return queryset.filter(shown)
+
+    def openable_at(self, user, ref: int | str) -> DocumentQuerySet:
+        """The document at ``ref`` (an id, or an access key) if its URL answers for ``user``, else nothing."""
+        if is_key(ref):
+            return self.openable_by(user, key=ref)
+        return self.openable_by(user).filter(pk=int(ref))
 
     def listed_for(self, user) -> DocumentQuerySet:
         """Documents that may appear in lists, sitemaps and search results for ``user``."""
@@ -89,6 +134,16 @@ class DocumentQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated:
             shown |= models.Q(uploader=user)
         return self.filter(shown)
+
+
+def new_access_key() -> str:
+    """An unguessable key for the URLs of an unlisted document (128 random bits, 22 characters)."""
+    return secrets.token_urlsafe(16)
+
+
+def is_key(ref: int | str) -> bool:
+    """Whether a URL's document reference is an access key rather than an id (ids have at most 15 digits)."""
+    return isinstance(ref, str) and not (ref.isdigit() and len(ref) <= 15)
 
 
 class Document(models.Model):
@@ -114,6 +169,14 @@ class Document(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.PUBLISHED)
     download_policy = models.CharField(
         "下载", max_length=10, choices=DownloadPolicy, default=DownloadPolicy.EVERYONE
+    )
+    access_key = models.CharField(
+        "链接密钥",
+        max_length=32,
+        unique=True,
+        default=new_access_key,
+        editable=False,
+        help_text="addresses the document while it is unlisted: /u/<key>/",
     )
     created = models.DateTimeField("上传时间", default=timezone.now)
     updated = models.DateTimeField("修改时间", auto_now=True)
@@ -142,13 +205,29 @@ class Document(models.Model):
     def reading_minutes(self) -> int:
         return reading_minutes(self.chars, settings.WENKU_READING_CHARS_PER_MINUTE)
 
+    @property
+    def by_key(self) -> bool:
+        """Whether the document's URLs use its access key instead of its id (while it is unlisted)."""
+        return self.visibility == Visibility.UNLISTED
+
+    @property
+    def ref(self) -> str:
+        """How URLs name the document: its access key while unlisted, else its id (see openable_at)."""
+        return self.access_key if self.by_key else str(self.pk)
+
+    def route(self, name: str, *args) -> str:
+        """The URL of view ``name`` for this document, by its key while unlisted (view ``<name>_by_key``)."""
+        if self.by_key:
+            return reverse(f"{name}_by_key", args=[self.access_key, *args])
+        return reverse(name, args=[self.pk, *args])
+
     def get_absolute_url(self) -> str:
-        return reverse("web:document", args=[self.pk])
+        return self.route("web:document")
 
     def page_url(self, number: int) -> str:
         if number == 1:
             return self.get_absolute_url()
-        return reverse("web:document_page", args=[self.pk, number])
+        return self.route("web:document_page", number)
 
     @property
     def last_page_url(self) -> str:

@@ -14,36 +14,41 @@ from django.db import connection
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
-from wenku.library.models import Document, DocumentQuerySet
+from wenku.library.models import Document, DocumentQuerySet, Visibility, is_key
 
 _SQL = (
-    f"SELECT page_count, updated, views, status, visibility, uploader_id "
-    f"FROM {Document._meta.db_table} WHERE id = %s"
+    f"SELECT id, page_count, updated, views, status, visibility, uploader_id "
+    f"FROM {Document._meta.db_table} WHERE {{column}} = %s"
 )
 
 
 @dataclass(frozen=True)
 class ReadingState:
+    id: int
     page_count: int
     updated: datetime
     views: int
+    unlisted: bool
 
 
-def reading_state(document_id: int, user) -> ReadingState | None:
-    """The document's state if ``user`` may open it, else None (missing and hidden look the same)."""
+def reading_state(ref: int | str, user) -> ReadingState | None:
+    """The state of the document at ``ref`` (an id, or an access key) if ``user`` may open it there, else None
+    (missing and hidden look the same)."""
+    by_key = is_key(ref)
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, [document_id])
+        cursor.execute(_SQL.format(column="access_key" if by_key else "id"), [ref if by_key else int(ref)])
         row = cursor.fetchone()
     if row is None:
         return None
-    page_count, updated, views, status, visibility, uploader_id = row
-    if not DocumentQuerySet.opens_for(user, status, visibility, uploader_id):
+    document_id, page_count, updated, views, status, visibility, uploader_id = row
+    if not DocumentQuerySet.opens_for(user, status, visibility, uploader_id, by_key=by_key):
         return None
     if isinstance(updated, str):  # SQLite hands back text
         updated = parse_datetime(updated)
     if is_naive(updated):
         updated = make_aware(updated, connection.timezone)
-    return ReadingState(page_count=page_count, updated=updated, views=views)
+    unlisted = visibility == Visibility.UNLISTED
+    return ReadingState(id=document_id, page_count=page_count, updated=updated, views=views, unlisted=unlisted)
 
 
 def listed_titles(document_ids: list[int], user) -> dict[int, tuple[str, int]]:

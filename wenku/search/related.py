@@ -9,9 +9,9 @@ from django.core.cache import cache
 
 from wenku.library.models import Document
 from wenku.library.reading_state import listed_titles
-from wenku.search.backends.base import Filters
+from wenku.search.backends.base import Filters, SearchUnavailable
 from wenku.search.query import ParsedQuery, Term
-from wenku.search.registry import get_backend
+from wenku.search.registry import forget_backend, get_backend
 from wenku.text.analysis import grams_of, normalize, words_of
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,8 @@ def related_documents(document_id: int, user, limit: int = 5) -> list[Related]:
     if ids is None:
         document = Document.objects.filter(pk=document_id).only("id", "title").first()
         ids = _related_ids(document, limit * 3) if document else []
+        if ids is None:  # the index cannot be read now: show the page without them, and ask again next time
+            return []
         cache.set(key, ids, 600)
     if not ids:
         return []
@@ -41,14 +43,18 @@ class Related:
     chars: int
 
 
-def _related_ids(document: Document, limit: int) -> list[int]:
+def _related_ids(document: Document, limit: int) -> list[int] | None:
     words = [w for w in dict.fromkeys(words_of(normalize(document.title))) if len(w) >= 2 and w not in _STOP][:8]
     if not words:
         return []
     query = ParsedQuery(groups=[[Term(text=w, grams=tuple(grams_of(w)), runs=(w,)) for w in words]])
     try:
         hits = get_backend().search(query, Filters(), "relevance", 0, limit).hits
+    except SearchUnavailable as exc:  # a damaged or missing index (tantivy's panics included, see its backend)
+        forget_backend()
+        log.warning("related documents unavailable: %s", exc)
+        return None
     except Exception as exc:  # the reading page must never fail because of the index
         log.warning("related documents unavailable: %s", exc)
-        return []
+        return None
     return [h.document_id for h in hits if h.document_id != document.pk]

@@ -12,15 +12,18 @@ from django.utils import timezone
 
 from wenku.library.models import Document, Page
 from wenku.search import indexing
-from wenku.search.backends.base import Filters
+from wenku.search.backends.base import Filters, SearchUnavailable
 from wenku.search.models import QueryStat
 from wenku.search.query import ParsedQuery, QueryError, parse_query
-from wenku.search.registry import get_backend
+from wenku.search.registry import forget_backend, get_backend
 from wenku.search.snippets import snippet
 
 log = logging.getLogger(__name__)
 SORTS = {"relevance": "相关度", "newest": "最新", "views": "最多阅读"}
 MAX_SIZE = 50
+# Results are served this deep at most (as big search engines do): a page number past it shows the last page
+# there is, so no request makes the index collect a huge top-k (tantivy allocates offset+limit slots up front).
+MAX_DEPTH = 1000
 MAX_VIEWS_SORTED = 5000  # "most read" orders the best matches by views in the database
 
 
@@ -44,17 +47,36 @@ class Results:
 
     @property
     def page_count(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return last_page(self.total, self.size)
+
+
+def last_page(total: int, size: int) -> int:
+    """The last results page that can be shown: all of them, or as many as MAX_DEPTH results fill."""
+    return max(1, min(-(-total // size), MAX_DEPTH // size))
 
 
 def search(raw: str, user=None, filters: Filters | None = None, sort: str = "relevance", page: int = 1, size: int = 10):
-    """Results for ``raw``; raises QueryError with a message for the user."""
+    """Results for ``raw``; raises QueryError with a message for the user, SearchUnavailable (answered 503) when
+    the index cannot be read. ``page`` is clamped: past the last page (or MAX_DEPTH) it is the last page."""
     query = parse_query(raw)
     filters = filters or Filters()
     sort = sort if sort in SORTS else "relevance"
     size = min(max(size, 1), MAX_SIZE)
-    page = max(page, 1)
-    catch_up()
+    page = min(max(page, 1), last_page(MAX_DEPTH, size))
+    try:
+        results = _search(query, user, filters, sort, page, size)
+        if not results.hits and results.total and page > results.page_count:
+            results = _search(query, user, filters, sort, results.page_count, size)
+        if results.total == 0:
+            results.suggestions = suggestions(query, filters)
+    except SearchUnavailable:
+        forget_backend()  # the next request opens the index afresh (it may have been rebuilt meanwhile)
+        raise
+    return results
+
+
+def _search(query: ParsedQuery, user, filters: Filters, sort: str, page: int, size: int) -> Results:
+    _catch_up()
     backend = get_backend()
     offset = (page - 1) * size
     if sort == "views":
@@ -72,18 +94,36 @@ def search(raw: str, user=None, filters: Filters | None = None, sort: str = "rel
         window = [(h.document_id, h.score) for h in found.hits]
         total = found.total
     hits = _results(query, window, user)
-    results = Results(query=query, total=total, hits=hits, page=page, size=size)
-    if total == 0:
-        results.suggestions = suggestions(query, filters)
-    return results
+    return Results(query=query, total=total, hits=hits, page=page, size=size)
 
 
 CATCH_UP_LIMIT = 200  # a search request indexes at most this many waiting documents (an import does the rest)
 
 
 def catch_up() -> None:
-    """Apply a few outbox entries left by other processes (a web upload, a crash) before searching."""
-    if indexing.has_pending():
+    """Apply a few outbox entries left by other processes (a web upload, a crash) before using the indexes (查重,
+    near-duplicate review). Best effort: an unusable search index is logged, not raised; those callers go on
+    (the 查重 index answers for itself)."""
+    try:
+        _catch_up()
+    except SearchUnavailable as exc:
+        forget_backend()
+        log.warning("pending index changes not applied: %s", exc)
+
+
+def _catch_up() -> None:
+    """catch_up() before a search, which raises SearchUnavailable for an index it cannot use.
+
+    A damaged index is never rebuilt here, and a missing or outdated one only when the whole library is no more
+    work than one catch-up (a new site's first documents): a rebuild reads the whole library and would hold the
+    request for minutes. Otherwise SearchUnavailable (503) says to run `wenku reindex`, which `wenku serve` also
+    does at start."""
+    backend = get_backend()
+    stale = backend.needs_rebuild()
+    if stale or indexing.has_pending():
+        state, detail = backend.state()  # before writing: tantivy aborts the process on a damaged segment's merge
+        if state == "damaged" or (stale and indexing.searchable_documents().count() > CATCH_UP_LIMIT):
+            raise SearchUnavailable(detail)
         try:
             indexing.apply_pending(limit=CATCH_UP_LIMIT, rebuild_stale=False)
         except (ValueError, OSError) as exc:  # another process holds the index writer: it will apply them
@@ -151,7 +191,8 @@ def suggestions(query: ParsedQuery, filters: Filters) -> list[dict]:
 
 def record_query(raw: str, total: int) -> None:
     """Count the query for staff statistics (top queries, zero-result queries)."""
-    text = " ".join(raw.split())[:200]
+    # NUL and lone surrogates cannot be stored by PostgreSQL (or encoded at all): never part of a statistic.
+    text = " ".join(raw.encode("utf-8", "replace").decode().replace("\x00", " ").split())[:200]
     if not text:
         return
     day = timezone.localdate()

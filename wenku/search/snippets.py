@@ -21,11 +21,15 @@ def snippet(text: str, runs: list[str], width: int = SNIPPET_CHARS) -> SafeStrin
     if not spans:
         end = min(len(text), width)
         return mark_safe(escape(text[:end].replace("\n", " ")) + ("…" if end < len(text) else ""))
-    best_start, best_count = spans[0][0], 0
+    # Spans are merged, so both their starts and their ends increase: one forward pointer finds, for each span,
+    # how many spans from it on end inside its window (linear; a page may hold tens of thousands of matches).
+    best_start, best_count, last = spans[0][0], 0, 0
     for index, (start, _) in enumerate(spans):
-        count = sum(1 for s, e in spans[index:] if e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
+        last = max(last, index)
+        while last < len(spans) and spans[last][1] <= start + width:
+            last += 1
+        if last - index > best_count:
+            best_start, best_count = start, last - index
     window_start = max(0, best_start - width // 4)
     window_end = min(len(text), window_start + width)
     window_start = max(0, min(window_start, window_end - width))

@@ -8,6 +8,10 @@ placed at their offsets, give back the whole text.
 Cuts come at paragraph ends; a paragraph longer than a page is cut at sentence ends (。！？；… and their closing
 quotes), and only a sentence longer than a page is cut elsewhere, never inside a character sequence that
 renders as one (combining marks, variation selectors, ZWJ sequences).
+
+A page is bounded in code points too (by default CODEPOINTS_PER_CHAR × the 字 limit): a run of Latin letters or
+digits counts as one 字 however long it is, and a page of millions of characters would make every page view,
+snippet and highlight slow. Cutting works in windows of at most that many code points, so it is linear in the text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from wenku.text.counting import count_chars
 
 DEFAULT_PAGE_CHARS = 3000
+CODEPOINTS_PER_CHAR = 3  # the default code point bound of a page, per 字 of its 字 bound
 
 _SENTENCE_END = re.compile(r"[。！？；…!?;．]+[”’」』）)\]】》〉\"']*")
 _ZWJ = "\u200d"
@@ -71,17 +76,23 @@ def join_pages(pages) -> str:
     return "".join(parts)
 
 
-def paginate(paragraphs: list[str], max_chars: int = DEFAULT_PAGE_CHARS) -> list[PageSlice]:
-    """Pages of at most ``max_chars`` 字 over ``join_paragraphs(paragraphs)``; at least one page."""
+def paginate(
+    paragraphs: list[str], max_chars: int = DEFAULT_PAGE_CHARS, max_codepoints: int | None = None
+) -> list[PageSlice]:
+    """Pages of at most ``max_chars`` 字 and ``max_codepoints`` code points (default CODEPOINTS_PER_CHAR ×
+    ``max_chars``) over ``join_paragraphs(paragraphs)``; at least one page."""
     if max_chars < 1:
         raise ValueError("max_chars must be positive")
+    max_codepoints = max_codepoints or CODEPOINTS_PER_CHAR * max_chars
+    if max_codepoints < 1:
+        raise ValueError("max_codepoints must be positive")
     text = join_paragraphs(paragraphs)
-    pieces = list(_pieces(paragraphs, max_chars))
+    pieces = list(_pieces(paragraphs, max_chars, max_codepoints))
     pages: list[PageSlice] = []
     group: list[_Piece] = []
     group_chars = 0
     for piece in pieces:
-        if group and group_chars + piece.chars > max_chars:
+        if group and (group_chars + piece.chars > max_chars or piece.end - group[0].start > max_codepoints):
             pages.append(_make_page(text, group, len(pages) + 1))
             group, group_chars = [], 0
         group.append(piece)
@@ -105,53 +116,63 @@ def _make_page(text: str, group: list[_Piece], number: int) -> PageSlice:
     )
 
 
-def _pieces(paragraphs: list[str], max_chars: int):
+def _pieces(paragraphs: list[str], max_chars: int, max_codepoints: int):
     offset = 0
     for paragraph in paragraphs:
         chars = count_chars(paragraph)
-        if chars <= max_chars:
+        if chars <= max_chars and len(paragraph) <= max_codepoints:
             yield _Piece(offset, offset + len(paragraph), chars, True)
         else:
             first = True
-            for a, b in _split_long(paragraph, max_chars):
+            for a, b in _split_long(paragraph, max_chars, max_codepoints):
                 yield _Piece(offset + a, offset + b, count_chars(paragraph[a:b]), first)
                 first = False
         offset += len(paragraph) + 1
 
 
-def _split_long(paragraph: str, max_chars: int) -> list[tuple[int, int]]:
-    """(start, end) spans of sentences, each at most max_chars 字 (over-long sentences hard-cut)."""
+def _split_long(paragraph: str, max_chars: int, max_codepoints: int) -> list[tuple[int, int]]:
+    """(start, end) spans of sentences, each within both bounds (over-long sentences hard-cut)."""
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        spans.extend(_hard_cut(paragraph, start, match.end(), max_chars))
+        spans.extend(_hard_cut(paragraph, start, match.end(), max_chars, max_codepoints))
         start = match.end()
     if start < len(paragraph):
-        spans.extend(_hard_cut(paragraph, start, len(paragraph), max_chars))
+        spans.extend(_hard_cut(paragraph, start, len(paragraph), max_chars, max_codepoints))
     return spans
 
 
-def _hard_cut(paragraph: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+def _hard_cut(paragraph: str, start: int, end: int, max_chars: int, max_codepoints: int) -> list[tuple[int, int]]:
+    """Cuts of [start, end) within both bounds; each cut looks at most max_codepoints ahead, never at the rest."""
     spans = []
-    while count_chars(paragraph[start:end]) > max_chars:
-        cut = _longest_prefix_within(paragraph, start, end, max_chars)
+    while start < end:
+        limit = min(end, start + max_codepoints)
+        if limit == end and count_chars(paragraph[start:end]) <= max_chars:
+            spans.append((start, end))
+            break
+        if limit < end and count_chars(paragraph[start:limit]) <= max_chars:  # the code point bound cuts here
+            cut = _off_joins(paragraph, start, limit)
+        else:
+            cut = _longest_prefix_within(paragraph, start, limit if limit < end else end - 1, max_chars)
         spans.append((start, cut))
         start = cut
-    if start < end:
-        spans.append((start, end))
     return spans
 
 
-def _longest_prefix_within(paragraph: str, start: int, end: int, max_chars: int) -> int:
-    """The largest cut in (start, end) with at most max_chars 字 before it, moved off a grapheme join."""
-    lo, hi = start + 1, end - 1
+def _longest_prefix_within(paragraph: str, start: int, last: int, max_chars: int) -> int:
+    """The largest cut in (start, last] with at most max_chars 字 before it, moved off a grapheme join."""
+    lo, hi = start + 1, last
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if count_chars(paragraph[start:mid]) <= max_chars:
             lo = mid
         else:
             hi = mid - 1
-    cut = lo
+    return _off_joins(paragraph, start, lo)
+
+
+def _off_joins(paragraph: str, start: int, cut: int) -> int:
+    """``cut`` moved back until it does not split what renders as one character (but past start)."""
     while cut > start + 1 and _joins_previous(paragraph, cut):
         cut -= 1
     return cut

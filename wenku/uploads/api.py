@@ -15,7 +15,7 @@ from wenku.accounts.auth import BearerToken
 from wenku.api.documents import DocumentOut, document_out
 from wenku.library.models import Document, Visibility
 from wenku.uploads import limits
-from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
+from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size, refused_text
 
 router = Router(tags=["upload"])
 
@@ -99,6 +99,9 @@ def upload_document(
         return Status(400, {"detail": "no file: send it as the multipart field 'file'"})
     if visibility not in Visibility.values:
         return Status(400, {"detail": f"visibility must be one of: {', '.join(Visibility.values)}"})
+    refused = refused_text(title=title, category=category, description=description)
+    if refused:
+        return Status(400, {"detail": refused})
     options = options_for(request.user, title=title, category=category, description=description, visibility=visibility)
     outcomes = import_upload(file, options, request.user)
     return _answer(request, outcomes)

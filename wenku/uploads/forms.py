@@ -53,8 +53,11 @@ class DocumentEditForm(forms.ModelForm):
         fields = ["title", "category", "new_category", "description", "visibility"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "visibility": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, visibility_locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if visibility_locked:  # a posted value is ignored: the document keeps its visibility
+            self.fields["visibility"].disabled = True
+            self.fields["visibility"].help_text = "管理员已将这篇文档下架或设为私有，可见性只能由管理员修改。"
         self.fields["category"].empty_label = "（不分类）"
         self.fields["title"].error_messages["required"] = "标题不能为空"
         self.fields["description"].validators.append(MaxLengthValidator(2000))

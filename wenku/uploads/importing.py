@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
 from wenku.checking.duplicates import Finding, review_new_documents
+from wenku.ingest import converters
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes
+from wenku.ingest.originals import original_path, relative_to_data_dir
 from wenku.library.models import Document, Status, Visibility
 from wenku.search.service import catch_up
+from wenku.text.storable import storable
 from wenku.uploads import limits
 from wenku.uploads.reasons import in_chinese
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -56,20 +63,45 @@ def options_for(
     )
 
 
+def refused_text(**fields: str) -> str | None:
+    """Why one of these text fields cannot be stored, or None: a NUL (PostgreSQL refuses it in any text column)
+    or a lone surrogate (no database can encode it). Said before anything is imported or written."""
+    for field, value in fields.items():
+        if value and not storable(value):
+            return f"{field}: 含有不允许的字符（NUL 空字符或无效的 Unicode 代理字符），请删除后重试"
+    return None
+
+
 def import_upload(upload: UploadedFile, options: ImportOptions, user) -> list[Outcome]:
     """Import one uploaded file; its size is checked before its bytes are read into memory."""
     name = upload.name or "upload"
     if upload.size is not None and upload.size > limits.max_bytes():
         return [Outcome(name, ImportResult(name, "failed", reason=limits.too_large_reason(upload.size)))]
+    data = b""
     try:
         upload.seek(0)
         data = upload.read()
         results = import_bytes(data, name, options)
     except ImportRefused as exc:
         results = [ImportResult(name, "failed", reason=str(exc))]
+    except BaseException:
+        _discard_unused_original(data, name)  # the importer stopped half-way: keep no file no document uses
+        raise
     finally:
         upload.close()
     return outcomes(name, results, user)
+
+
+def _discard_unused_original(data: bytes, name: str) -> None:
+    fmt = converters.format_of(name)
+    if not data or fmt is None:
+        return
+    path = original_path(hashlib.sha256(data).hexdigest(), fmt)
+    try:
+        if path.exists() and not Document.objects.filter(original_file=relative_to_data_dir(path)).exists():
+            path.unlink(missing_ok=True)
+    except Exception:  # the database may be what failed; never hide the first error behind a second one
+        logger.exception("could not check the original %s after a failed import", path)
 
 
 def refused_for_size(name: str) -> Outcome:

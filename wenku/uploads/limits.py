@@ -10,7 +10,7 @@ the same request go on normally. Django's own limits (DATA_UPLOAD_MAX_MEMORY_SIZ
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 
 MB = 1024 * 1024
 
@@ -26,12 +26,21 @@ def too_large_reason(size: int | None = None) -> str:
 
 
 class SizeLimitHandler(FileUploadHandler):
-    def __init__(self, request=None, limit: int | None = None) -> None:
+    """``max_files``: file parts one request may send (/check/ takes one); at the next one the upload stops, its
+    bytes and the rest of the request are read and thrown away, and ``too_many`` says so. Otherwise Django's
+    DATA_UPLOAD_MAX_NUMBER_FILES (WENKU_MAX_UPLOAD_FILES) bounds them."""
+
+    def __init__(self, request=None, limit: int | None = None, max_files: int | None = None) -> None:
         super().__init__(request)
         self.limit = limit if limit is not None else max_bytes()
+        self.max_files = max_files
+        self.too_many = False
         self.arrived: list[list] = []  # [field name, file name, too large] of each file, in the order sent
 
     def new_file(self, field_name, file_name, *args, **kwargs) -> None:
+        if self.max_files is not None and len(self.arrived) >= self.max_files:
+            self.too_many = True
+            raise StopUpload(connection_reset=False)
         super().new_file(field_name, file_name, *args, **kwargs)
         self.arrived.append([field_name, file_name, False])
 
@@ -48,11 +57,11 @@ class SizeLimitHandler(FileUploadHandler):
         return None  # the file itself comes from the handlers after this one
 
 
-def install(request) -> SizeLimitHandler:
-    """Put the limit in front of the request's upload handlers; must run before anything reads the body."""
+def install(request, max_files: int | None = None) -> SizeLimitHandler:
+    """Put the limits in front of the request's upload handlers; must run before anything reads the body."""
     handler = getattr(request, "_wenku_size_limit", None)
     if handler is None:
-        handler = SizeLimitHandler(request)
+        handler = SizeLimitHandler(request, max_files=max_files)
         request._wenku_size_limit = handler
         if not hasattr(request, "_files"):  # the body is still unread
             request.upload_handlers.insert(0, handler)

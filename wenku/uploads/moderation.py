@@ -28,6 +28,35 @@ def reject(document: Document, staff, reason: str = "") -> None:
         Decision.objects.create(document=document, action=Decision.Action.REJECT, staff=staff, reason=reason.strip())
 
 
+# How far each visibility reaches: making a document reach further is "widening" it.
+_REACH = {Visibility.PRIVATE: 0, Visibility.UNLISTED: 1, Visibility.PUBLIC: 2}
+
+
+def hidden_by_staff(document: Document) -> bool:
+    """Set private by staff (a report's outcome) and not made visible again by staff since."""
+    if document.visibility != Visibility.PRIVATE:
+        return False
+    last = document.decisions.order_by("-created", "-id").first()
+    return last is not None and last.action == Decision.Action.HIDE
+
+
+def visibility_locked(document: Document, editor) -> bool:
+    """Whether ``editor`` may not change the document's visibility: a rejected or hidden document's visibility
+    and status are staff's to change, so an uploader cannot undo a staff decision by editing."""
+    return not editor.is_staff and (document.status == Status.REJECTED or hidden_by_staff(document))
+
+
+def edit_needs_review(document: Document, before: dict, editor) -> bool:
+    """Whether an edit (``document`` as edited, ``before`` its title, description and visibility before) sends
+    a published document back to moderation: a non-staff uploader changed what readers see first (title,
+    简介) or let it reach further. Staff edits go live; narrowing the visibility or changing the category too."""
+    if editor.is_staff or document.status != Status.PUBLISHED:
+        return False
+    text_changed = document.title != before["title"] or document.description != before["description"]
+    widened = _REACH[Visibility(document.visibility)] > _REACH[Visibility(before["visibility"])]
+    return text_changed or widened
+
+
 def rejection_reason(document: Document) -> str:
     decision = document.decisions.filter(action=Decision.Action.REJECT).first()
     return decision.reason if decision else ""

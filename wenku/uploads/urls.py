@@ -1,7 +1,7 @@
 from django.urls import path
 
 from wenku.uploads.views import mine, moderation, report, upload
-from wenku.web import urls as web_urls  # noqa: F401  (registers the "id" converter, which ids here use too)
+from wenku.web import urls as web_urls  # noqa: F401  (registers the "id" and "key" converters)
 
 app_name = "uploads"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("d/<id:document_id>/edit/", mine.edit, name="edit"),
     path("d/<id:document_id>/delete/", mine.delete, name="delete"),
     path("d/<id:document_id>/report/", report.report_document, name="report"),
+    path("u/<key:document_id>/report/", report.report_document, name="report_by_key"),  # unlisted documents
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/<id:document_id>/approve/", moderation.approve, name="approve"),
     path("moderation/<id:document_id>/reject/", moderation.reject, name="reject"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from wenku.library.models import Document
 
 
@@ -22,7 +20,7 @@ def table_of_contents(document: Document) -> list[dict]:
             "page": page,
             "chars": chars,
             "anchor": article_anchor(number),
-            "url": reverse("web:article", args=[document.pk, number]),
+            "url": document.route("web:article", number),
         }
         for number, (title, start, page, chars) in enumerate(rows, start=1)
     ]

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -49,7 +50,7 @@ def register(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         next_url = ""
     if request.user.is_authenticated:
-        return redirect(next_url or "accounts:me")
+        return HttpResponseRedirect(next_url or reverse("accounts:me"))  # next is an address, never a URL name
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -58,7 +59,7 @@ def register(request):
         messages.success(
             request, _("Welcome, %(name)s! Your account has been created.") % {"name": user.get_username()}
         )
-        return redirect(next_url or "accounts:me")
+        return HttpResponseRedirect(next_url or reverse("accounts:me"))  # next is an address, never a URL name
     return render(request, "accounts/register.html", {"form": form, "next": next_url})
 
 

@@ -288,4 +288,3 @@ class FileFingerprintIndex(PendingChanges):
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-

@@ -54,18 +54,59 @@ def converter_for(fmt: str) -> ModuleType:
     return import_module(f"wenku.ingest.converters.{_MODULES.get(fmt, fmt)}")
 
 
-def extract(fmt: str, data: bytes, name: str) -> list:
-    """The converter's entries for the file, any failure of a converter library turned into ImportRefused (a
-    damaged file is the file's fault; it must not stop a batch or become a server error)."""
+def extract(fmt: str, data: bytes, name: str, max_chars: int | None = None, timeout: float | None = None) -> list:
+    """The converter's entries for the file, parsed in the sandbox (wenku/ingest/sandbox.py: a child process with
+    a time and a memory limit, ``timeout`` instead of WENKU_PARSE_TIMEOUT) under the text limits
+    (wenku/ingest/limits.py), ``max_chars`` lowering the text limit. Any failure of a converter library becomes
+    ImportRefused (a damaged file is the file's fault; it must not stop a batch or become a server error).
+    Formats that LibreOffice converts first are converted here, in LibreOffice's own fenced process
+    (wenku/ingest/office.py), and the result is parsed in the sandbox."""
+    from wenku.ingest import limits, sandbox
+
+    prepare = getattr(converter_for(fmt), "prepare", None)
+    if prepare is not None:
+        fmt, data = prepare(data, name)
+        name = str(PurePath(name).with_suffix(f".{fmt}"))  # the same stem (a title), the format now parsed
+    parse_limits = limits.active().capped(max_chars)
+    plain = sandbox.run(extract_here, fmt, data, name, parse_limits=parse_limits, timeout=timeout)
+    return [_entry(entry) for entry in plain]
+
+
+def extract_here(fmt: str, data: bytes, name: str) -> list:
+    """Run the converter in this process (the sandbox's child does), its entries as plain data."""
     from wenku.ingest.errors import ImportRefused
 
     try:
-        return converter_for(fmt).extract(data, name)
+        entries = converter_for(fmt).extract(data, name)
     except ImportRefused:
         raise
     except RecursionError:
         raise ImportRefused(f"cannot read the {fmt} file: nested too deeply") from None
     except MemoryError:
-        raise ImportRefused(f"cannot read the {fmt} file: too large to process") from None
+        raise
     except Exception as exc:
         raise ImportRefused(f"cannot read the {fmt} file: {type(exc).__name__}: {exc}"[:300]) from None
+    return [_plain(entry) for entry in entries]
+
+
+def _plain(entry) -> dict:
+    from wenku.ingest.errors import ImportRefused
+
+    if isinstance(entry, ImportRefused):
+        return {"refused": str(entry)}
+    return {
+        "paragraphs": entry.paragraphs,
+        "title": entry.title,
+        "headings": entry.headings,
+        "record": entry.record,
+        "raw": entry.raw,
+    }
+
+
+def _entry(plain: dict):
+    from wenku.ingest.errors import ImportRefused
+    from wenku.ingest.extracted import Extracted
+
+    if "refused" in plain:
+        return ImportRefused(plain["refused"])
+    return Extracted(**plain)

@@ -56,6 +56,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([a-zA-Z0-9_\-]+)""
 
 def parse_html(data: bytes) -> html.HtmlElement:
     """Parse HTML bytes, honouring a declared charset (gb2312/gbk read as gb18030) or detecting one."""
+    from wenku.ingest import limits
     from wenku.ingest.decoding import UndecodableText, decode_text
     from wenku.ingest.errors import ImportRefused
 
@@ -86,6 +87,9 @@ def parse_html(data: bytes) -> html.HtmlElement:
             if "depth" in error.message.lower():
                 raise ImportRefused(f"the HTML is nested too deeply to read (more than {_MAX_DEPTH} levels)")
             raise ImportRefused(f"the HTML is beyond the parser's limits: {error.message.strip()}")
+    elements = limits.elements_counter()
+    for _ in tree.iter():  # every later pass walks the tree: refuse a huge one before any of them
+        elements.add()
     return tree
 
 

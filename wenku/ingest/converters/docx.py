@@ -25,7 +25,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         raise ImportRefused(f"not a valid .docx file ({exc})") from None
     builder = ParagraphBuilder()
     first_heading: str | None = None
-    for block in _blocks(document, document.element.body):
+    for block in _blocks(document, document.element.body, {}):
         text, heading = block
         builder.add(text, heading=heading)
         if heading and first_heading is None and text.strip():
@@ -36,7 +36,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     return [builder.build(title or PurePath(name).stem)]
 
 
-def _blocks(container, element, depth: int = 0):
+def _blocks(container, element, headings: dict, depth: int = 0):
     """(text, is_heading) for paragraphs and table cells, in body order, tables nested in cells included.
 
     A merged cell is one cell: python-docx returns it once per grid column or row it spans, we take it once.
@@ -48,7 +48,9 @@ def _blocks(container, element, depth: int = 0):
     for child in _content_elements(element):
         if child.tag == _P:
             paragraph = Paragraph(child, container)
-            yield paragraph.text, _is_heading(paragraph)
+            text = paragraph.text
+            # the style only for paragraphs with text: looking it up costs more than reading an empty paragraph
+            yield text, bool(text) and not text.isspace() and _is_heading(paragraph, headings)
         elif depth < _MAX_TABLE_DEPTH:
             seen = set()
             for row in Table(child, container).rows:
@@ -56,7 +58,7 @@ def _blocks(container, element, depth: int = 0):
                     if cell._tc in seen:
                         continue
                     seen.add(cell._tc)  # the element itself: kept alive, so the same proxy object
-                    yield from _blocks(cell, cell._tc, depth + 1)
+                    yield from _blocks(cell, cell._tc, headings, depth + 1)
 
 
 def _content_elements(parent):
@@ -80,7 +82,15 @@ _P, _TBL, _SDT, _SDT_CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtConten
 _MAX_TABLE_DEPTH = 20
 
 
-def _is_heading(paragraph) -> bool:
+def _is_heading(paragraph, headings: dict[str | None, bool]) -> bool:
+    """Whether the paragraph's style is a heading style, looked up once per style (``headings`` remembers)."""
+    style_id = paragraph._p.style
+    if style_id not in headings:
+        headings[style_id] = _is_heading_style(paragraph)
+    return headings[style_id]
+
+
+def _is_heading_style(paragraph) -> bool:
     style = paragraph.style
     while style is not None:
         if _HEADING_STYLE.match(style.name or ""):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from wenku.ingest import limits
 from wenku.ingest.decoding import UndecodableText, decode_text
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, clean_title, paragraphs_from_plain_text, title_from_first_paragraph
@@ -14,6 +15,9 @@ def extract(data: bytes, name: str) -> list[Extracted | ImportRefused]:
         text, _ = decode_text(data)
     except UndecodableText as exc:
         raise ImportRefused(f"cannot decode the text: {exc}") from None
+    active = limits.active()
+    if text.count("\n") + 1 > active.lines:  # one record a line: the records are counted as lines
+        raise limits.too_many("lines", active.lines, "WENKU_MAX_LINES")
     results: list[Extracted | ImportRefused] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
@@ -32,7 +36,10 @@ def _record(line: str, number: int) -> Extracted | ImportRefused:
         return ImportRefused(f'line {number}: a record needs a string field "text"')
     # the id is stored: control characters out (PostgreSQL refuses NUL in text), as in titles
     record_id = (clean_title(str(record.get("id") or "")) or f"line {number}")[:200]
-    builder = paragraphs_from_plain_text(record["text"])
+    try:
+        builder = paragraphs_from_plain_text(record["text"])
+    except ImportRefused as exc:  # a record beyond the limits: that record fails, the others go on
+        return ImportRefused(f"line {number}: {exc}")
     title = record.get("title") if isinstance(record.get("title"), str) else None
     title = title or title_from_first_paragraph(builder.paragraphs) or record_id
     return builder.build(title, record=record_id, raw=line.encode("utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from wenku.ingest import limits
 from wenku.ingest.decoding import UndecodableText, decode_text
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, ParagraphBuilder, clean_title
@@ -26,6 +27,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     except UndecodableText as exc:
         raise ImportRefused(f"cannot decode the text: {exc}") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    limits.check_text(text, markup=3)  # before markdown-it builds its tokens: a list as long as the text
     title = None
     front = _FRONT_MATTER.match(text)
     if front:
@@ -84,34 +86,38 @@ def _collect(text: str, builder: ParagraphBuilder) -> tuple[str | None, str | No
 def _inline_paragraphs(children) -> list[str]:
     """The text of an inline run, split at hard line breaks; markup, images and inline HTML dropped."""
     paragraphs: list[str] = []
-    current = ""
+    current: list[str] = []  # pieces, joined once: a paragraph of many lines must not be copied at each line
     pending_break = False
     for child in children:
         kind = child.type
         if kind in ("text", "code_inline"):
             piece = child.content
-            if pending_break and current and piece:
-                current = _join(current, piece)
+            if pending_break and piece and any(current):
+                _join(current, piece)
             else:
-                current += piece
+                current.append(piece)
             pending_break = False
         elif kind == "softbreak":
             pending_break = True
         elif kind == "hardbreak":
-            paragraphs.append(current)
-            current, pending_break = "", False
-    paragraphs.append(current)
+            paragraphs.append("".join(current))
+            current, pending_break = [], False
+    paragraphs.append("".join(current))
     return paragraphs
 
 
-def _join(text: str, line: str) -> str:
+def _join(pieces: list[str], line: str) -> None:
     """Soft-wrapped lines join without a space between Chinese, with one between Latin words."""
-    text, line = text.rstrip(), line.lstrip()
-    if not text or not line:
-        return text + line
-    last, first = text[-1], line[0]
-    latin = last.isascii() and last != "-" and first.isascii() and first.isalnum()
-    return text + (" " if latin else "") + line
+    while pieces and not pieces[-1].rstrip():
+        pieces.pop()
+    if pieces:
+        pieces[-1] = pieces[-1].rstrip()
+    line = line.lstrip()
+    if pieces and line:
+        last, first = pieces[-1][-1], line[0]
+        if last.isascii() and last != "-" and first.isascii() and first.isalnum():
+            pieces.append(" ")
+    pieces.append(line)
 
 
 def _add_html(fragment: str, builder: ParagraphBuilder) -> None:

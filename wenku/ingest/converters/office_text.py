@@ -15,10 +15,16 @@ from wenku.ingest.converters._office_files import check_word_processing, is_html
 from wenku.ingest.extracted import Extracted
 
 
-def extract(data: bytes, name: str) -> list[Extracted]:
+def prepare(data: bytes, name: str) -> tuple[str, bytes]:
+    """(format, bytes) to parse: the file converted to .docx by LibreOffice, or a web page saved as .doc as is.
+    Runs outside the parse sandbox: LibreOffice is fenced in by wenku/ingest/office.py, with its own limits."""
     ext = PurePath(name).suffix.lower()
     check_word_processing(data, ext)
     if ext in (".doc", ".wps") and is_html(data):
-        return html.extract(data, name)
-    converted = office.convert(data, ext, "docx:MS Word 2007 XML", office.WRITER_PACKAGE)
-    return docx.extract(converted, name)
+        return "html", data
+    return "docx", office.convert(data, ext, "docx:MS Word 2007 XML", office.WRITER_PACKAGE)
+
+
+def extract(data: bytes, name: str) -> list[Extracted]:
+    fmt, data = prepare(data, name)
+    return (html if fmt == "html" else docx).extract(data, name)

@@ -12,16 +12,16 @@ page are dropped, so that a paragraph running over a page break stays one paragr
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from wenku.ingest import limits
 from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, ParagraphBuilder
-
-MAX_PAGES = 10_000
 
 # Characters that may not begin a line (禁则): a line break before them was pulled back by one character.
 _NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’．,.;:?!)]}%～")
@@ -59,15 +59,23 @@ def extract(data: bytes, name: str) -> list[Extracted]:
         else:
             reason = message
         raise ImportRefused(f"cannot open the PDF: {reason}") from None
+    budget = limits.active()
+    lines_read = limits.lines_counter(budget)
+    chars_read = 0
     try:
-        if len(pdf) > MAX_PAGES:
-            raise ImportRefused(f"the PDF has {len(pdf)} pages (limit {MAX_PAGES})")
+        if len(pdf) > budget.pages:
+            raise ImportRefused(f"the PDF has {len(pdf)} pages (limit {budget.pages})")
         pages: list[list[_Line]] = []
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             try:
+                # pages can share one content stream: a small file, and the same long text on every page
+                chars_read += textpage.count_chars()
+                if chars_read > 2 * budget.chars:  # spaces and line breaks count here, not in the text kept
+                    raise limits.too_long(budget.chars)
                 pages.append(_page_lines(textpage))
+                lines_read.add(len(pages[-1]))
             finally:
                 textpage.close()
                 page.close()
@@ -96,7 +104,7 @@ def _page_lines(textpage) -> list[_Line]:
     wide = [i for i, c in enumerate(text) if ord(c) > 0xFFFF]
 
     def char_index_of(text_index: int) -> int:
-        units = text_index + sum(1 for i in wide if i < text_index) if wide else text_index
+        units = text_index + bisect.bisect_left(wide, text_index) if wide else text_index
         return raw.FPDFText_GetCharIndexFromTextIndex(textpage, units)
 
     def box(text_index: int) -> tuple[float, float, float, float] | None:
@@ -149,14 +157,16 @@ def _paragraphs(pages: list[list[_Line]]) -> list[tuple[str, float]]:
         return []
     measure_end = _measure_end(pages)
     paragraphs: list[tuple[str, float]] = []
-    current, size = lines[0].text, lines[0].size
-    for line, following in itertools.pairwise(lines):
+    current, size = [lines[0].text], lines[0].size  # the pieces of a paragraph, joined once it ends (a paragraph
+    for line, following in itertools.pairwise(lines):  # of many lines, grown line by line, would be copied each time)
         if _continues(line, following, measure_end):
-            current = _join(current, following.text)
+            if _latin_gap(current[-1], following.text):
+                current.append(" ")
+            current.append(following.text)
         else:
-            paragraphs.append((current, size))
-            current, size = following.text, following.size
-    paragraphs.append((current, size))
+            paragraphs.append(("".join(current), size))
+            current, size = [following.text], following.size
+    paragraphs.append(("".join(current), size))
     return paragraphs
 
 
@@ -212,8 +222,7 @@ def _without_page_numbers(lines: list[_Line]) -> list[_Line]:
     return [line for line in lines if not ((line is top or line is bottom) and _PAGE_NUMBER.match(line.text))]
 
 
-def _join(text: str, line: str) -> str:
+def _latin_gap(text: str, line: str) -> bool:
     """Lines of one paragraph join without a space between Chinese, with one between Latin words."""
     last, first = text[-1], line[0]
-    latin = last.isascii() and not last.isspace() and last != "-" and first.isascii() and first.isalnum()
-    return text + (" " if latin else "") + line
+    return last.isascii() and not last.isspace() and last != "-" and first.isascii() and first.isalnum()

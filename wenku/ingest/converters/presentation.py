@@ -10,7 +10,7 @@ from pathlib import PurePath
 
 from lxml import etree
 
-from wenku.ingest import office
+from wenku.ingest import limits, office
 from wenku.ingest.converters._office_files import check_odf, check_presentation
 from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
@@ -31,11 +31,21 @@ _TITLE_CLASSES = ("title",)
 _TITLE_MAX = 60  # characters: longer single lines are text, not a slide title
 
 
-def extract(data: bytes, name: str) -> list[Extracted]:
+def prepare(data: bytes, name: str) -> tuple[str, bytes]:
+    """("odp", bytes) to parse: a .ppt or .pptx converted by LibreOffice (fenced in by wenku/ingest/office.py,
+    outside the parse sandbox), an .odp as it is."""
     ext = PurePath(name).suffix.lower()
+    if ext == ".odp":
+        return "odp", data
     check_presentation(data, ext)
-    if ext != ".odp":
-        data = office.convert(data, ext, "odp:impress8", office.IMPRESS_PACKAGE)
+    return "odp", office.convert(data, ext, "odp:impress8", office.IMPRESS_PACKAGE)
+
+
+def extract(data: bytes, name: str) -> list[Extracted]:
+    """Slides from an .odp; a .ppt or .pptx is converted first (``prepare``)."""
+    if PurePath(name).suffix.lower() != ".odp":
+        _, data = prepare(data, name)
+    check_presentation(data, ".odp")
     return [slides_text(data, name)]
 
 
@@ -47,8 +57,10 @@ def slides_text(odp: bytes, name: str) -> Extracted:
     except etree.XMLSyntaxError as exc:
         raise ImportRefused(f"not a valid .odp file (content.xml: {exc})") from None
     builder = ParagraphBuilder()
+    slides = limits.pages_counter()
     first_title: str | None = None
     for page in content.iterfind(".//office:presentation/draw:page", _NS):
+        slides.add()
         for paragraph, is_title in _slide(page):
             builder.add(paragraph, heading=is_title)
             if is_title and first_title is None and paragraph.strip():

@@ -11,6 +11,16 @@ from wenku.search.query import ParsedQuery
 INDEX_SCHEMA_VERSION = 1
 
 SORTS = ("relevance", "newest")
+REINDEX_HINT = "请运行 wenku reindex（run wenku reindex）"
+
+
+class SearchUnavailable(RuntimeError):
+    """The search index cannot be read (damaged, missing, or built by another version); the site answers 503 and
+    the message tells the operator what to run. Never raised for a bad query (that is QueryError)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"搜索索引不可用：{reason}。{REINDEX_HINT}")
+        self.reason = reason
 
 
 def current_versions() -> dict[str, int]:
@@ -81,3 +91,6 @@ class SearchBackend(Protocol):
 
     def mark_built(self) -> None:
         """Record that the index now matches this analyzer and schema version."""
+
+    def state(self) -> tuple[str, str]:
+        """("ok" | "missing" | "stale" | "damaged", a detail for the operator); never raises for a bad index."""

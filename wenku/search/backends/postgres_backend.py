@@ -67,9 +67,9 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 
-from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, current_versions
+from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, SearchUnavailable, current_versions
 from wenku.search.query import MAX_QUERY_CHARS, ParsedQuery, Term
 from wenku.text.analysis import SEPARATOR, index_tokens
 
@@ -291,8 +291,11 @@ class PostgresBackend:
             )
 
     def needs_rebuild(self) -> bool:
-        with connection.cursor() as cursor:
-            return not self._built(cursor)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                return not self._built(cursor)
+        except ProgrammingError as exc:  # the meta table is gone: a new backend (next request) recreates it
+            raise SearchUnavailable(f"索引表不可读（{str(exc).splitlines()[0][:200]}）") from exc
 
     def mark_built(self) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -311,6 +314,15 @@ class PostgresBackend:
                     break
 
     # -- reading ---------------------------------------------------------------------------------------------
+    def state(self) -> tuple[str, str]:
+        """("ok" | "stale" | "damaged", detail), as TantivyBackend.state: for /healthz and `wenku serve`."""
+        try:
+            if self.needs_rebuild():
+                return "stale", "索引尚未建立或由另一版本建立"
+            return "ok", f"{self.document_count()} 篇文档"
+        except (DatabaseError, SearchUnavailable) as exc:
+            return "damaged", str(exc).splitlines()[0][:200]
+
     def document_count(self) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {self.doc_table}")
@@ -379,14 +391,20 @@ class PostgresBackend:
     def _reading(self):
         """A cursor for the search queries, in a transaction (or savepoint) that tells the planner to go through
         the indexes: it does not count the cost of reading a page's tsvector out of TOAST, so it would rather
-        scan the whole table for a common gram, reading every page, than read the matching rows only."""
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
-            previous = cursor.fetchone()
-            # (with seq scans priced out every plan looks dear enough to compile: JIT would cost more than the query)
-            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
-            yield cursor
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)", previous)
+        scan the whole table for a common gram, reading every page, than read the matching rows only.
+
+        Tables or indexes that are gone (dropped by hand, a partial restore) raise SearchUnavailable: the savepoint
+        is rolled back, so the request's own transaction goes on, and a new backend recreates the tables."""
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('jit')")
+                previous = cursor.fetchone()
+                # (with seq scans priced out every plan looks dear enough to compile: JIT would cost more)
+                cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+                yield cursor
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('jit', %s, true)", previous)
+        except ProgrammingError as exc:
+            raise SearchUnavailable(f"索引表不可读（{str(exc).splitlines()[0][:200]}）") from exc
 
     # -- query building --------------------------------------------------------------------------------------
     def _search_sql(self, query: ParsedQuery, filters: Filters, sort: str) -> tuple[str, list]:

@@ -10,11 +10,21 @@ from __future__ import annotations
 import json
 import shutil
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
 
-from wenku.search.backends.base import Filters, Hit, HitPage, IndexDocument, current_versions
+from wenku.search.backends.base import (
+    Filters,
+    Hit,
+    HitPage,
+    IndexDocument,
+    SearchUnavailable,
+    current_versions,
+)
+from wenku.search.backends.tantivy_files import verify
 from wenku.search.query import ParsedQuery, Term
 from wenku.text.analysis import index_tokens, words_of
 
@@ -27,6 +37,32 @@ _TITLE_BOOST = 8.0
 _WORDS_BOOST = 0.05  # words only refine the order of near ties; more would outweigh a title match
 _WRITER_HEAP = 128 * 1024 * 1024
 _MAX_PAGE_HITS = 20_000
+_NOT_PANICS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
+
+@contextmanager
+def _reading(what: str, errors: tuple[type[Exception], ...] = (ValueError, OSError)) -> Iterator[None]:
+    """Turn what a damaged or vanished index raises into SearchUnavailable.
+
+    tantivy reports unreadable files as ValueError, and panics on some damaged ones: pyo3 raises a
+    ``pyo3_runtime.PanicException``, which derives from BaseException only (so ``except Exception`` misses it and
+    the worker dies). It is recognised by its name, since pyo3_runtime cannot be imported; KeyboardInterrupt,
+    SystemExit and GeneratorExit pass through untouched. Writes pass ``errors=()``: their ValueError means another
+    process holds the writer, which callers handle."""
+    try:
+        yield
+    except SearchUnavailable:
+        raise
+    except errors as exc:
+        raise SearchUnavailable(f"{what}失败（{_short(exc)}）") from exc
+    except BaseException as exc:
+        if isinstance(exc, (Exception, *_NOT_PANICS)) or type(exc).__name__ != "PanicException":
+            raise
+        raise SearchUnavailable(f"{what}时索引文件损坏（{_short(exc)}）") from exc
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
 
 
 def _schema() -> tantivy.Schema:
@@ -56,15 +92,43 @@ class TantivyBackend:
         self._open()
 
     def _open(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
-        analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-        self.index.register_tokenizer(_WS, analyzer)
+        """Open (or create) the index; a damaged one is remembered, not raised: commands must still be able to
+        clear it, and reads then raise SearchUnavailable."""
+        self.damage: str | None = None
+        if (self.directory / _VERSION_FILE).exists() and not (self.directory / "meta.json").exists():
+            # tantivy would silently start an empty index here and every search would find nothing.
+            self.damage = "索引文件 meta.json 缺失"
+            return
+        try:
+            with _reading("打开索引"):
+                self.directory.mkdir(parents=True, exist_ok=True)
+                self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
+                analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+                self.index.register_tokenizer(_WS, analyzer)
+        except SearchUnavailable as exc:
+            self.damage = exc.reason
+
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the latest commit; SearchUnavailable when the index is damaged or gone."""
+        self._verify()
+        with _reading("读取索引"):
+            self.index.reload()
+            return self.index.searcher()
+
+    def _verify(self) -> None:
+        """Raise SearchUnavailable unless every index file is whole (checksums: tantivy aborts the process on
+        some damage, see tantivy_files)."""
+        if self.damage is not None:
+            raise SearchUnavailable(self.damage)
+        problem = verify(self.directory)
+        if problem:
+            raise SearchUnavailable(problem)
 
     # -- writing ---------------------------------------------------------------------------------------------
     @property
     def writer(self) -> tantivy.IndexWriter:
         if self._writer is None:
+            self._verify()  # merging a damaged segment on commit aborts the process
             self._writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
         return self._writer
 
@@ -72,20 +136,24 @@ class TantivyBackend:
         self.delete([d.id for d in documents])
         for document in {d.id: d for d in documents}.values():  # the last version of a document given twice
             for entry in _entries(document):
-                self.writer.add_document(tantivy.Document.from_dict(entry, self.schema))
+                with _reading("写入索引", errors=()):
+                    self.writer.add_document(tantivy.Document.from_dict(entry, self.schema))
 
     def delete(self, document_ids: list[int]) -> None:
         if document_ids:
             # By a typed query: a bare Python int as a term would not match the unsigned field.
             ids = tantivy.Query.term_set_query(self.schema, "doc_id", list(document_ids))
-            self.writer.delete_documents_by_query(ids)
+            with _reading("写入索引", errors=()):
+                self.writer.delete_documents_by_query(ids)
 
     def commit(self) -> None:
-        if self._writer is not None:
-            self._writer.commit()
-            self._writer.wait_merging_threads()
-            self._writer = None
-        self.index.reload()
+        with _reading("提交索引", errors=()):
+            if self._writer is not None:
+                self._writer.commit()
+                self._writer.wait_merging_threads()
+                self._writer = None
+            if self.damage is None:
+                self.index.reload()
 
     def rollback(self) -> None:
         if self._writer is not None:
@@ -98,54 +166,83 @@ class TantivyBackend:
         self._open()
 
     def needs_rebuild(self) -> bool:
+        """True for another analyzer or schema version, a missing index, and a damaged one (so that commands
+        rebuild it; a request answers 503 instead, see service.catch_up)."""
+        if self.damage is not None:
+            return True
         try:
             stored = json.loads((self.directory / _VERSION_FILE).read_text())
         except (OSError, ValueError):
             return True
-        return stored != current_versions()
+        return stored != current_versions() or verify(self.directory) is not None
 
     def mark_built(self) -> None:
         (self.directory / _VERSION_FILE).write_text(json.dumps(current_versions()))
 
     # -- reading ---------------------------------------------------------------------------------------------
+    def state(self) -> tuple[str, str]:
+        """("ok" | "missing" | "stale" | "damaged", detail): what /healthz and `wenku serve` report. Verifies
+        every file's checksum, then reads a little of every kind (terms, postings, positions, stored fields)."""
+        if self.damage is not None:
+            return "damaged", self.damage
+        if not (self.directory / _VERSION_FILE).exists():
+            return "missing", "索引尚未建立或已被删除"
+        problem = verify(self.directory)
+        if problem:
+            return "damaged", problem
+        if self.needs_rebuild():
+            return "stale", "索引由另一版本建立"
+        try:
+            searcher = self._searcher()
+            with _reading("检查索引"):
+                found = searcher.search(self._term("page", 0), limit=1, count=True)
+                for _, address in found.hits:
+                    searcher.doc(address)
+                probes = [tantivy.Query.phrase_query(self.schema, "grams", ["发展", "展的"]), self._term("chars", "的")]
+                for probe in probes:
+                    searcher.search(probe, limit=1, count=True)
+        except SearchUnavailable as exc:
+            return "damaged", exc.reason
+        return "ok", f"{found.count} 篇文档"
+
     def document_count(self) -> int:
-        self.index.reload()
-        searcher = self.index.searcher()
-        return searcher.search(self._term("page", 0), limit=1, count=True).count
+        searcher = self._searcher()
+        with _reading("读取索引"):
+            return searcher.search(self._term("page", 0), limit=1, count=True).count
 
     def search(self, query: ParsedQuery, filters: Filters, sort: str, offset: int, limit: int) -> HitPage:
-        self.index.reload()
-        searcher = self.index.searcher()
+        searcher = self._searcher()
         clauses = [(tantivy.Occur.Must, self._term("page", 0)), *self._filter_clauses(filters)]
         clauses += self._query_clauses(query, with_title=True)
         tantivy_query = tantivy.Query.boolean_query(clauses)
-        options = {"limit": max(limit, 1), "offset": offset, "count": True}
+        options = {"limit": max(limit, 1), "offset": max(offset, 0), "count": True}
         if sort == "newest":
             options["order_by_field"] = "created"
-        result = searcher.search(tantivy_query, **options)
-        hits = [
-            Hit(document_id=searcher.doc(address)["doc_id"][0], score=float(key) if sort != "newest" else 0.0)
-            for key, address in result.hits[:limit]
-        ]
+        with _reading("搜索"):
+            result = searcher.search(tantivy_query, **options)
+            hits = [
+                Hit(document_id=searcher.doc(address)["doc_id"][0], score=float(key) if sort != "newest" else 0.0)
+                for key, address in result.hits[:limit]
+            ]
         return HitPage(total=result.count, hits=hits)
 
     def matching_pages(self, query: ParsedQuery, document_ids: list[int]) -> dict[int, list[int]]:
         if not document_ids:
             return {}
-        self.index.reload()
-        searcher = self.index.searcher()
+        searcher = self._searcher()
         clauses = [(tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "doc_id", list(document_ids)))]
         clauses += self._query_clauses(query, with_title=False)
-        result = searcher.search(tantivy.Query.boolean_query(clauses), limit=_MAX_PAGE_HITS, count=False)
         scored: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for score, address in result.hits:
-            stored = searcher.doc(address)
-            document_id, page = stored["doc_id"][0], stored["page"][0]
-            if page == 0:
-                if stored["npages"][0] == 1:
-                    scored[document_id].append((score, 1))
-            else:
-                scored[document_id].append((score, page))
+        with _reading("搜索"):
+            result = searcher.search(tantivy.Query.boolean_query(clauses), limit=_MAX_PAGE_HITS, count=False)
+            for score, address in result.hits:
+                stored = searcher.doc(address)
+                document_id, page = stored["doc_id"][0], stored["page"][0]
+                if page == 0:
+                    if stored["npages"][0] == 1:
+                        scored[document_id].append((score, 1))
+                else:
+                    scored[document_id].append((score, page))
         return {
             doc_id: [page for _, page in sorted(pages, key=lambda sp: (-sp[0], sp[1]))]
             for doc_id, pages in scored.items()

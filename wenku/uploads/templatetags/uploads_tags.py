@@ -21,6 +21,8 @@ def document_actions(context, document) -> dict:
     owner = document.uploader_id is not None and document.uploader_id == user.pk
     manage = owner or user.is_staff
     actions = {"owner": owner, "manage": manage, "report": not owner, "staff": user.is_staff}
+    if not owner:
+        actions["report_url"] = document.route("uploads:report")
     if manage:
         actions.update(
             pending=document.status == Status.PENDING,

@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -23,8 +24,9 @@ def staff_required(view):
 
 
 def safe_next(request, fallback: str) -> str:
-    """The ``next`` address of a form, when it points into this site."""
+    """The ``next`` address of a form when it is a path on this site, else the URL of the view named ``fallback``
+    (a URL, never a name: redirect() would take a bare word like "foo" for a view name and fail)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
-    return fallback
+    return reverse(fallback)

@@ -11,10 +11,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from wenku.library.models import Document
+from wenku.library.models import Document, Status
 from wenku.uploads.documents import delete_document, editable_by
 from wenku.uploads.forms import DocumentEditForm
 from wenku.uploads.models import Decision
+from wenku.uploads.moderation import edit_needs_review, visibility_locked
 
 
 @login_required
@@ -37,12 +38,28 @@ def my_documents(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, document_id: int):
+    """An uploader's edit of what readers see first goes back to moderation (edit_needs_review); staff's goes live.
+    A rejected or hidden document's visibility is not the uploader's to change (visibility_locked)."""
     document = get_object_or_404(editable_by(request.user), pk=document_id)
-    form = DocumentEditForm(request.POST or None, instance=document)
+    before = {"title": document.title, "description": document.description, "visibility": document.visibility}
+    locked = visibility_locked(document, request.user)
+    form = DocumentEditForm(request.POST or None, instance=document, visibility_locked=locked)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        document = form.save(commit=False)
+        review = edit_needs_review(document, before, request.user)
+        if review:
+            document.status = Status.PENDING
+        document.save()
+        if review:
+            messages.warning(
+                request,
+                f"已保存《{document.title}》的修改。修改了标题、简介或扩大了可见范围，需要管理员重新审核，"
+                "审核通过前其他人看不到这篇文档。",
+            )
+            return redirect("uploads:my_documents")
+        messages.success(request, f"已保存《{document.title}》的修改。")
         return redirect(document.get_absolute_url())
-    return render(request, "uploads/edit.html", {"document": document, "form": form})
+    return render(request, "uploads/edit.html", {"document": document, "form": form, "visibility_locked": locked})
 
 
 @login_required

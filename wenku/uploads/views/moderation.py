@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,7 @@ def approve(request, document_id: int):
     document = get_object_or_404(Document, pk=document_id)
     moderation.approve(document, request.user)
     messages.success(request, f"已通过《{document.title}》，现已发布。")
-    return redirect(safe_next(request, "uploads:moderation"))
+    return HttpResponseRedirect(safe_next(request, "uploads:moderation"))
 
 
 @staff_required
@@ -65,7 +66,7 @@ def reject(request, document_id: int):
         return redirect("uploads:moderation")
     moderation.reject(document, request.user, form.cleaned_data["reason"])
     messages.success(request, f"已拒绝《{document.title}》。")
-    return redirect(safe_next(request, "uploads:moderation"))
+    return HttpResponseRedirect(safe_next(request, "uploads:moderation"))
 
 
 @staff_required

@@ -14,14 +14,15 @@ from wenku.uploads.moderation import report
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_document(request, document_id: int):
-    document = get_object_or_404(Document.objects.openable_by(request.user), pk=document_id)
+def report_document(request, document_id: int | str):
+    """``document_id`` is the document's id, or its access key (unlisted documents: /u/<key>/report/)."""
+    document = get_object_or_404(Document.objects.openable_at(request.user, document_id))
     open_report = Report.objects.filter(document=document, reporter=request.user, resolved__isnull=True).first()
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
             report(document, request.user, form.cleaned_data["reason"], form.cleaned_data["detail"])
-            return redirect("uploads:report", document_id=document.pk)
+            return redirect(document.route("uploads:report"))
         status = 400
     else:
         initial = {"reason": open_report.reason, "detail": open_report.detail} if open_report else None

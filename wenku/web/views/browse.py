@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from wenku.library.models import Category, Document
+from wenku.web.params import MAX_PAGE_NUMBER, clamped_int
 
 CARD_FIELDS = ("id", "title", "chars", "page_count", "views", "created", "category__name", "category__slug")
 
@@ -42,6 +43,8 @@ def popular(request):
 
 
 def category(request, slug: str):
+    if "\x00" in slug:  # no slug holds one, and PostgreSQL refuses it in a query
+        raise Http404("no such category")
     category = get_object_or_404(_categories(request), slug=slug)  # no visible documents: not to be named
     documents = _listed(request).filter(category=category).order_by("-created", "-id")
     return _paged_list(request, documents, category.name, category=category)
@@ -53,9 +56,9 @@ def about(request):
 
 def _paged_list(request, queryset, heading: str, **extra):
     paginator = Paginator(queryset.select_related("category").only(*CARD_FIELDS), settings.WENKU_LIST_PAGE_SIZE)
-    number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= max(1, paginator.num_pages):
+    number = clamped_int(request.GET.get("page", "1"), 0, 0, MAX_PAGE_NUMBER)  # "²" or 5000 digits: not int()
+    if not 1 <= number <= max(1, paginator.num_pages):
         raise Http404("no such list page")
-    page = paginator.page(int(number))
+    page = paginator.page(number)
     context = {"heading": heading, "page_obj": page, "documents": page.object_list, **extra}
     return render(request, "web/document_list.html", context)

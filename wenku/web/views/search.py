@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Sum
@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from wenku.checking.duplicates import similar_counts
 from wenku.library.models import Category
-from wenku.search.backends.base import Filters
+from wenku.search.backends.base import Filters, SearchUnavailable
 from wenku.search.models import QueryStat
 from wenku.search.service import SORTS, QueryError, record_query, search
+from wenku.web.params import date_param, optional_id, page_number
 
 FORMATS = {
     "txt": "TXT",
@@ -30,7 +31,7 @@ def search_page(request):
     raw = request.GET.get("q", "")
     filters, chosen = _filters(request)
     sort = request.GET.get("sort", "relevance")
-    page = _positive_int(request.GET.get("page"), 1)
+    page = page_number(request.GET.get("page"))  # search() clamps it further, to the last page of results
     context = {
         "q": raw,
         "sorts": SORTS,
@@ -39,22 +40,27 @@ def search_page(request):
         "categories": Category.objects.with_documents_for(request.user),
         "chosen": chosen,
     }
+    status = 200
     if raw.strip():
         try:
             results = search(raw, request.user, filters, sort, page)
         except QueryError as exc:
             context["error"] = str(exc)
+        except SearchUnavailable as exc:
+            context["error"] = f"搜索暂时不可用。{exc}"
+            status = 503
         else:
             context["results"] = results
             context["hits"] = _fold_copies(results.hits, request.user)
             context["folded"] = len(results.hits) - len(context["hits"])
-            if page == 1:
+            if results.page == 1:
                 record_query(raw, results.total)
-    return render(request, "web/search.html", context)
+    return render(request, "web/search.html", context, status=status)
 
 
 def _fold_copies(hits: list, user) -> list:
-    """Show one of a set of near-duplicate documents, with how many copies it has ("N 个相似文档")."""
+    """Show one of a set of near-duplicate documents, with how many copies it has ("N 个相似文档"); a copy is
+    folded only under an original shown on this page, so a copy whose original did not match stays a result."""
     folded, copies = similar_counts([hit.document.pk for hit in hits], user)
     shown = [hit for hit in hits if hit.document.pk not in folded]
     for hit in shown:
@@ -65,31 +71,16 @@ def _fold_copies(hits: list, user) -> list:
 def _filters(request) -> tuple[Filters, dict]:
     get = request.GET
     chosen = {key: get.get(key, "") for key in ("category", "format", "from", "to")}
-    category = _positive_int(chosen["category"], None)
     tz = timezone.get_current_timezone()
     return (
         Filters(
-            category_id=category,
+            category_id=optional_id(chosen["category"]),
             source_format=chosen["format"] if chosen["format"] in FORMATS else None,
-            created_from=_date(chosen["from"], tz),
-            created_to=_date(chosen["to"], tz, next_day=True),
+            created_from=date_param(chosen["from"], tz),
+            created_to=date_param(chosen["to"], tz, next_day=True),
         ),
         chosen,
     )
-
-
-def _positive_int(raw, default):
-    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 10**9 else default
-
-
-def _date(raw: str, tz, next_day: bool = False):
-    try:
-        day = datetime.strptime(raw, "%Y-%m-%d")
-    except (TypeError, ValueError):
-        return None
-    if next_day:
-        day += timedelta(days=1)
-    return day.replace(tzinfo=tz)
 
 
 @staff_member_required

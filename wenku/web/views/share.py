@@ -17,8 +17,10 @@ from wenku.library.models import Document
 
 
 @cache_control(max_age=86400)
-def page_qr(request, document_id: int, number: int):
-    document = get_object_or_404(Document.objects.openable_by(request.user).only("id", "page_count"), pk=document_id)
+def page_qr(request, document_id: int | str, number: int):
+    """``document_id`` is the document's id, or its access key (unlisted documents: /u/<key>/<n>/qr.svg)."""
+    fields = ("id", "page_count", "visibility", "access_key")
+    document = get_object_or_404(Document.objects.openable_at(request.user, document_id).only(*fields))
     if not 1 <= number <= document.page_count:
         raise Http404("no such page")
     url = request.build_absolute_uri(document.page_url(number))

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--uploader", metavar="USERNAME", help="the user shown as sharing them")
 
     def handle(self, *args, paths, json: bool, category: str | None, uploader: str | None, **options):
+        for option, value in (("--category", category), ("--uploader", uploader)):
+            if value is not None and not _storable(value):
+                raise CommandError(f"{option}: 含有不允许的字符（NUL 空字符或无效的 Unicode 字符）")
         files = list(iter_files(paths))
         options = ImportOptions(category=category, uploader_id=self._uploader_id(uploader))
         started = time.perf_counter()
@@ -82,6 +85,15 @@ class Command(BaseCommand):
             return user.pk
         first_admin = users.filter(is_superuser=True).order_by("pk").first()
         return first_admin.pk if first_admin else None
+
+
+def _storable(text: str) -> bool:
+    """Whether a database can keep this text (a name from a command line may hold undecodable bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def _finding_line(path: str, finding) -> str:

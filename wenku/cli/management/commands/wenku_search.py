@@ -7,6 +7,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wenku.search.backends.base import SearchUnavailable
 from wenku.search.service import QueryError, search
 
 _TAGS = re.compile(r"</?mark>")
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         raw = " ".join(query)
         try:
             results = search(raw, page=page, size=size)
-        except QueryError as exc:
+        except (QueryError, SearchUnavailable) as exc:  # a bad query; a damaged index (run wenku reindex)
             raise CommandError(str(exc)) from None
         if json:
             self.stdout.write(_as_json(results))

@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from wenku.search.backends.base import REINDEX_HINT, SearchUnavailable
 from wenku.search.indexing import apply_pending
+from wenku.search.registry import forget_backend, get_backend
 
 SAMPLE_LIBRARY = Path(__file__).resolve().parents[3] / "sample_library"
 SAMPLE_CATEGORIES = {
@@ -38,13 +40,30 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if demo:
             self.import_sample_library()
-        applied = apply_pending()  # repairs what a crash between database and index commits left behind
-        if applied:
-            self.stdout.write(f"Search index: {applied} documents brought up to date.")
+        self.check_search_index()
         connections.close_all()  # workers fork from this process; they open their own connections
         workers = workers or max(2, 2 * (os.cpu_count() or 1))
         self.stdout.write(f"Wenku at http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
         run_gunicorn(f"{host}:{port}" if ":" not in host else f"[{host}]:{port}", workers, threads)
+
+    def check_search_index(self) -> None:
+        """Find a damaged index before serving: say so (searches answer 503 until `wenku reindex`) rather than
+        let requests find it. A missing or outdated one is (re)built here, never inside a request."""
+        state, detail = get_backend().state()
+        if state == "damaged":
+            forget_backend()
+            self.stderr.write(f"Search index damaged: {detail}\n{REINDEX_HINT}. Searches answer 503 until then.")
+            return
+        if state in ("missing", "stale"):
+            self.stdout.write(f"Search index {state} ({detail}): building it now, as `wenku reindex` does.")
+        try:
+            applied = apply_pending()  # repairs what a crash between database and index commits left behind
+        except SearchUnavailable as exc:
+            forget_backend()
+            self.stderr.write(f"Search index unusable: {exc}")
+            return
+        if applied:
+            self.stdout.write(f"Search index: {applied} documents brought up to date.")
 
     def import_sample_library(self) -> None:
         from wenku.ingest.importer import ImportOptions, import_paths
