@@ -193,3 +193,30 @@ def test_a_reader_with_the_link_can_favorite_it_by_its_key(unlisted, people):
     assert removed.status_code == 200 and removed.json()["favorited"] is False
     assert client.post(f"/accounts/favorites/{unlisted.pk}/", {"action": "add"}).status_code == 404
     assert client.post(f"/api/documents/{unlisted.pk}/favorite").status_code == 404
+
+
+def test_a_favorited_and_read_unlisted_document_stays_in_the_readers_lists(unlisted, people):
+    reader = people[1]
+    key, client = unlisted.access_key, client_for(reader)
+    client.get(f"/u/{key}/2/")
+    client.post(f"/accounts/favorites/{key}/", {"action": "add"})
+    for path in ("/accounts/favorites/", "/accounts/history/", "/accounts/me/"):
+        html = client.get(path).content.decode()
+        assert unlisted.title in html and f"/u/{key}/" in html, path
+        assert f"/d/{unlisted.pk}/" not in html, path
+    assert [f["url"] for f in client.get("/api/me/favorites").json()] == [f"http://testserver/u/{key}/"]
+    assert [h["id"] for h in client.get("/api/me/history").json()] == [unlisted.pk]
+    unlisted.visibility = Visibility.PRIVATE  # the owner hides it: gone from other readers' lists
+    unlisted.save()
+    assert unlisted.title not in client.get("/accounts/favorites/").content.decode()
+    assert client.get("/api/me/history").json() == []
+
+
+def test_unlisted_pages_ask_search_engines_not_to_index_them(unlisted, client):
+    html = client.get(f"/u/{unlisted.access_key}/2/").content.decode()
+    assert '<meta name="robots" content="noindex">' in html
+    # not disallowed in robots.txt: a crawler that may not fetch the page never sees its noindex
+    assert "Disallow: /u/" not in client.get("/robots.txt").content.decode()
+    unlisted.visibility = Visibility.PUBLIC
+    unlisted.save()
+    assert 'content="noindex"' not in client.get(f"/d/{unlisted.pk}/2/").content.decode()

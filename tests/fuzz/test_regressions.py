@@ -124,3 +124,18 @@ def test_moderation_with_a_bad_next_decides_and_goes_to_the_queue(admin_client, 
     (other,) = import_paths([reports_dir / "1978.txt"], ImportOptions(status=Status.PENDING))
     kept = admin_client.post(f"/moderation/{other.id}/{action}/", {"next": "/my/documents/"})
     assert kept["Location"] == "/my/documents/"
+
+
+def test_an_api_upload_of_too_many_files_is_a_json_400(member, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wenku.accounts import tokens
+
+    _, token = tokens.create(member, "fuzz")
+    files = [
+        SimpleUploadedFile(f"{i}.txt", "正文内容".encode()) for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    ]
+    client = Client(raise_request_exception=False)
+    response = client.post("/api/documents", {"file": files}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
+    assert "文件太多" in response.json()["detail"]

@@ -35,5 +35,5 @@ def state(user, document: Document) -> FavoriteState:
 
 def favorites_of(user):
     """The user's favorites, newest first, leaving out documents they can no longer open."""
-    openable = Document.objects.openable_by(user).values("pk")
+    openable = Document.objects.remembered_for(user).values("pk")
     return Favorite.objects.filter(user=user, document__in=openable).select_related("document")

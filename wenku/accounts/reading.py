@@ -59,7 +59,7 @@ def reading_context(request, document) -> dict:
 
 def history_of(user):
     """The reader's reading positions, newest first, leaving out documents they can no longer open."""
-    openable = Document.objects.openable_by(user).values("pk")
+    openable = Document.objects.remembered_for(user).values("pk")
     return ReadingPosition.objects.filter(user=user, document__in=openable).select_related("document")
 
 

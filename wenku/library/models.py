@@ -126,6 +126,13 @@ class DocumentQuerySet(models.QuerySet):
             return self.openable_by(user, key=ref)
         return self.openable_by(user).filter(pk=int(ref))
 
+    def remembered_for(self, user) -> DocumentQuerySet:
+        """Documents that may appear in ``user``'s own lists (favorites, reading history): those their id URLs
+        open for them, and published unlisted ones, which they could only have reached by the key (the list links
+        to the key URL)."""
+        unlisted = models.Q(status=Status.PUBLISHED, visibility=Visibility.UNLISTED)
+        return self.filter(models.Q(pk__in=self.openable_by(user).values("pk")) | unlisted)
+
     def listed_for(self, user) -> DocumentQuerySet:
         """Documents that may appear in lists, sitemaps and search results for ``user``."""
         if user is not None and user.is_authenticated and user.is_staff:
@@ -167,9 +174,7 @@ class Document(models.Model):
     views = models.PositiveBigIntegerField("阅读量", default=0)
     visibility = models.CharField("可见性", max_length=10, choices=Visibility, default=Visibility.PUBLIC)
     status = models.CharField("状态", max_length=10, choices=Status, default=Status.PUBLISHED)
-    download_policy = models.CharField(
-        "下载", max_length=10, choices=DownloadPolicy, default=DownloadPolicy.EVERYONE
-    )
+    download_policy = models.CharField("下载", max_length=10, choices=DownloadPolicy, default=DownloadPolicy.EVERYONE)
     access_key = models.CharField(
         "链接密钥",
         max_length=32,
