@@ -16,7 +16,7 @@ from django.core.management import call_command
 
 from tests import hostile, samples
 from tests.conftest import assert_refused, stored_originals
-from wenku.ingest import sandbox
+from wenku.ingest import limits, sandbox
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import import_file, import_paths
 from wenku.library.models import Document, Page
@@ -498,5 +498,8 @@ def test_the_parse_sandbox_turns_every_way_of_failing_into_a_refusal():
         sandbox.run(os.abort)
     with pytest.raises(ImportRefused, match="cannot read the file: ZeroDivisionError"):
         sandbox.run(divmod, 1, 0)
+    tiny = limits.ParseLimits(chars=1, paragraphs=1, lines=1)
+    with pytest.raises(ImportRefused, match=r"announced an answer of 1048576\d\d bytes"):
+        sandbox.run(bytes, 100 << 20, parse_limits=tiny)  # more than any answer within the limits can need
     assert sandbox.run(divmod, 7, 2) == (3, 1)  # and the server is still there after all that
     assert sandbox.last_stats().outcome == "ok" and sandbox.last_stats().max_rss_kb > 0

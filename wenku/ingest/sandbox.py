@@ -62,12 +62,13 @@ def run(
     raised in the child is raised here; so is any other failure, with a reason for the user."""
     limit_name = " (limit WENKU_PARSE_TIMEOUT)" if timeout is None else ""  # else the caller's own limit
     timeout, memory_mb = _configured(timeout, memory_mb)
+    parse_limits = parse_limits or limits.active()
     request = pickle.dumps(
-        (function, args, parse_limits or limits.active(), memory_mb * 1024 * 1024, int(timeout) + 1),
+        (function, args, parse_limits, memory_mb * 1024 * 1024, int(timeout) + 1),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
     started = time.monotonic()
-    outcome, value, max_rss = _exchange(request, timeout)
+    outcome, value, max_rss = _exchange(request, timeout, _answer_limit(parse_limits))
     _local.stats = RunStats(time.monotonic() - started, max_rss, outcome)
     if outcome == "ok":
         return value
@@ -96,7 +97,13 @@ def _configured(timeout: float | None, memory_mb: int | None) -> tuple[float, in
     return float(timeout), int(memory_mb)
 
 
-def _exchange(request: bytes, timeout: float) -> tuple[str, object, int | None]:
+def _answer_limit(parse_limits: limits.ParseLimits) -> int:
+    """The most bytes a child's answer can need within ``parse_limits`` (UTF-8 text, per-paragraph overhead, and
+    room to spare): a larger announced size means the child is broken, and nothing that large is allocated here."""
+    return 8 * parse_limits.chars + 64 * max(parse_limits.paragraphs, parse_limits.lines) + (64 << 20)
+
+
+def _exchange(request: bytes, timeout: float, max_answer: int) -> tuple[str, object, int | None]:
     deadline = time.monotonic() + timeout
     ours, theirs = socket.socketpair()
     with ours:
@@ -112,6 +119,9 @@ def _exchange(request: bytes, timeout: float) -> tuple[str, object, int | None]:
             ours.sendall(request)
             ours.settimeout(max(0.01, deadline - time.monotonic()))
             size = LENGTH.unpack(receive_exactly(ours, LENGTH.size))[0]
+            if size > max_answer:
+                child.kill()
+                return "crashed", f"it announced an answer of {size} bytes", None
             ours.settimeout(max(5.0, deadline - time.monotonic()))  # the answer is on its way: let it arrive
             payload = receive_exactly(ours, size)
         except TimeoutError:
@@ -123,7 +133,10 @@ def _exchange(request: bytes, timeout: float) -> tuple[str, object, int | None]:
         finally:
             if child:
                 child.close()
-    outcome, value, max_rss = marshal.loads(payload)
+    try:
+        outcome, value, max_rss = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return "crashed", "its answer could not be read", None
     return outcome, value, max_rss
 
 
