@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
+from tests.uploads.conftest import client_for
 from wenku.library.models import Article, Document, Status, Visibility
 from wenku.web.views.share import qr_svg
 
@@ -23,13 +24,6 @@ def people(db):
     other = users.create_user("other", password=PASSWORD)
     staff = users.create_user("staff", password=PASSWORD, is_staff=True)
     return owner, other, staff
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

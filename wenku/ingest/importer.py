@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils.text import slugify
 
 from wenku.ingest import converters
 from wenku.ingest.errors import ImportRefused
@@ -136,7 +135,7 @@ def _import_chunk(
     ]
     existing = dict(Document.objects.filter(sha256__in=[s for s in shas if s]).values_list("sha256", "id"))
     titles = dict(Document.objects.filter(id__in=existing.values()).values_list("id", "title"))
-    category = _category(options.category)
+    category = Category.objects.named(options.category)
     results: list[ImportResult | None] = []
     pending: list[tuple[int, Document, list]] = []
     for entry, sha in zip(entries, shas, strict=True):
@@ -268,15 +267,3 @@ def _read_checked(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ImportRefused(f"cannot read: {exc.strerror or exc}") from None
-
-
-def _category(name: str | None) -> Category | None:
-    if not name or not name.strip():
-        return None
-    name = name.strip()[:100]
-    category = Category.objects.filter(name=name).first()
-    if category:
-        return category
-    slug = slugify(name, allow_unicode=True) or hashlib.sha1(name.encode()).hexdigest()[:10]
-    category, _ = Category.objects.get_or_create(name=name, defaults={"slug": slug})
-    return category

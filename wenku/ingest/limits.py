@@ -94,11 +94,10 @@ def elements_counter(limits: ParseLimits | None = None) -> Counter:
     return Counter("elements", (limits or active()).elements, "WENKU_MAX_PARAGRAPHS × 10")
 
 
-def check_text(text: str, limits: ParseLimits | None = None, markup: int = 1, count_lines: bool = True) -> None:
+def check_text(text: str, limits: ParseLimits | None = None, markup: int = 1) -> None:
     """Refuse decoded text that is longer, or has more lines, than any document may: before parsing it.
     ``markup``: how many times the text limit the source may be (Markdown's markup is not text)."""
     limits = limits or active()
     if len(text) > markup * limits.chars:
         raise too_long(limits.chars)
-    if count_lines and text.count("\n") + 1 > limits.lines:
-        raise too_many("lines", limits.lines, "WENKU_MAX_LINES")
+    lines_counter(limits).add(text.count("\n") + 1)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from wenku.text.counting import reading_minutes
 
@@ -17,6 +19,21 @@ class CategoryQuerySet(models.QuerySet):
         """Categories holding documents that ``user`` may see in lists, with their number as ``count``."""
         visible = models.Q(documents__in=Document.objects.listed_for(user))
         return self.annotate(count=models.Count("documents", filter=visible)).filter(count__gt=0)
+
+    def named(self, name: str | None) -> Category | None:
+        """The category of this name (whitespace collapsed), created if it does not exist yet; None for no name.
+        Its slug comes from Category.save."""
+        name = " ".join((name or "").split())[:100]
+        if not name:
+            return None
+        found = self.filter(name=name).first()
+        if found:
+            return found
+        try:
+            with transaction.atomic():
+                return self.create(name=name)
+        except IntegrityError:  # created at the same moment by another request or process
+            return self.get(name=name)
 
 
 class Category(models.Model):
@@ -38,20 +55,14 @@ class Category(models.Model):
     @staticmethod
     def slug_for(name: str) -> str:
         """The slug a name asks for: slugified (Chinese kept), or a hash when nothing of it survives."""
-        import hashlib
-
-        from django.utils.text import slugify
-
         return slugify(name, allow_unicode=True)[:100] or hashlib.sha1(name.encode()).hexdigest()[:10]
 
     def save(self, *args, **kwargs) -> None:
         """A new category whose slug is taken ("Foo Bar", then "foo-bar") gets the first free "-2", "-3"… instead.
 
-        A clash on the name is left to raise: get_or_create() then finds the category made at the same moment."""
+        A clash on the name is left to raise: ``named`` then finds the category made at the same moment."""
         if not self._state.adding:
             return super().save(*args, **kwargs)
-        from django.db import IntegrityError
-
         base = (self.slug or self.slug_for(self.name))[:110]
         for attempt in range(1, 1000):
             self.slug = base if attempt == 1 else f"{base}-{attempt}"

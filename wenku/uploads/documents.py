@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.utils.text import slugify
+from django.db import transaction
 
-from wenku.library.models import Category, Document
+from wenku.library.models import Document
 
 
 def editable_by(user):
@@ -20,24 +18,6 @@ def editable_by(user):
     if user.is_staff:
         return Document.objects.all()
     return Document.objects.filter(uploader=user)
-
-
-def category_named(name: str) -> Category | None:
-    """The category of this name, created if it does not exist yet."""
-    name = " ".join(name.split())[:100]
-    if not name:
-        return None
-    found = Category.objects.filter(name=name).first()
-    if found:
-        return found
-    slug = slugify(name, allow_unicode=True)[:100] or hashlib.sha1(name.encode()).hexdigest()[:10]
-    if Category.objects.filter(slug=slug).exists():  # another name with the same slug ("A B" and "a-b")
-        slug = f"{slug}-{hashlib.sha1(name.encode()).hexdigest()[:6]}"
-    try:
-        with transaction.atomic():
-            return Category.objects.create(name=name, slug=slug)
-    except IntegrityError:  # created at the same moment by another request
-        return Category.objects.get(name=name)
 
 
 def delete_document(document: Document) -> None:

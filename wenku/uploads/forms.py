@@ -6,7 +6,6 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from wenku.library.models import Category, Document, Visibility
-from wenku.uploads.documents import category_named
 from wenku.uploads.models import Report
 
 VISIBILITY_HELP = {
@@ -71,7 +70,7 @@ class DocumentEditForm(forms.ModelForm):
     def save(self, commit: bool = True) -> Document:
         new = self.cleaned_data.get("new_category", "").strip()
         if new:
-            self.instance.category = category_named(new)
+            self.instance.category = Category.objects.named(new)
         return super().save(commit)
 
 

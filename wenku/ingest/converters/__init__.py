@@ -6,6 +6,7 @@ in the file (JSONL files hold many), raising ImportRefused when the whole file c
 
 from __future__ import annotations
 
+from dataclasses import fields
 from importlib import import_module
 from pathlib import PurePath
 from types import ModuleType
@@ -94,13 +95,7 @@ def _plain(entry) -> dict:
 
     if isinstance(entry, ImportRefused):
         return {"refused": str(entry)}
-    return {
-        "paragraphs": entry.paragraphs,
-        "title": entry.title,
-        "headings": entry.headings,
-        "record": entry.record,
-        "raw": entry.raw,
-    }
+    return {field.name: getattr(entry, field.name) for field in fields(entry)}
 
 
 def _entry(plain: dict):

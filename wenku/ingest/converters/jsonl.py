@@ -15,9 +15,7 @@ def extract(data: bytes, name: str) -> list[Extracted | ImportRefused]:
         text, _ = decode_text(data)
     except UndecodableText as exc:
         raise ImportRefused(f"cannot decode the text: {exc}") from None
-    active = limits.active()
-    if text.count("\n") + 1 > active.lines:  # one record a line: the records are counted as lines
-        raise limits.too_many("lines", active.lines, "WENKU_MAX_LINES")
+    limits.lines_counter().add(text.count("\n") + 1)  # one record a line: the records are counted as lines
     results: list[Extracted | ImportRefused] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():

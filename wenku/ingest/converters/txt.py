@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from wenku.ingest import limits
-from wenku.ingest.decoding import UndecodableText, decode_text
-from wenku.ingest.errors import ImportRefused
+from wenku.ingest.decoding import decoded_within_limits
 from wenku.ingest.extracted import Extracted, paragraphs_from_plain_text, title_from_first_paragraph
 
 
 def extract(data: bytes, name: str) -> list[Extracted]:
-    try:
-        text, _encoding = decode_text(data)
-    except UndecodableText as exc:
-        raise ImportRefused(f"cannot decode the text: {exc}") from None
-    limits.check_text(text)
+    text = decoded_within_limits(data)
     builder = paragraphs_from_plain_text(text)
     title = title_from_first_paragraph(builder.paragraphs)
     if title is not None:

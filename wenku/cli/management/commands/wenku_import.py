@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from wenku.checking.duplicates import review_new_documents
 from wenku.ingest.importer import ImportOptions, ImportResult, import_file, iter_files
 from wenku.search.indexing import apply_pending
+from wenku.text.storable import storable
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, json: bool, category: str | None, uploader: str | None, **options):
         for option, value in (("--category", category), ("--uploader", uploader)):
-            if value is not None and not _storable(value):
+            if value is not None and not storable(value):
                 raise CommandError(f"{option}: 含有不允许的字符（NUL 空字符或无效的 Unicode 字符）")
         files = list(iter_files(paths))
         options = ImportOptions(category=category, uploader_id=self._uploader_id(uploader))
@@ -85,15 +86,6 @@ class Command(BaseCommand):
             return user.pk
         first_admin = users.filter(is_superuser=True).order_by("pk").first()
         return first_admin.pk if first_admin else None
-
-
-def _storable(text: str) -> bool:
-    """Whether a database can keep this text (a name from a command line may hold undecodable bytes)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in text
 
 
 def _finding_line(path: str, finding) -> str:
