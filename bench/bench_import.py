@@ -7,13 +7,15 @@ Each round runs two fresh processes back to back (their order alternates between
   import are all included, as a user sees them;
 - floor: bench/floor_read.py, which reads the same files, decodes them and splits lines, and nothing else.
 The floor runs in the same minutes on the same machine, so the ratio import time / floor time stays comparable
-across machines and noisy runs when the absolute figures do not.
+across machines and noisy runs when the absolute figures do not. With --baseline-wenku, each round also runs that
+`wenku` (an older checkout, e.g. a git worktree of main installed into its own venv) the same way, and the table
+gives its figures and the per-round speed-up, current over baseline.
 
 Some corpus files fail by design (the .utf8 segmentation files, the JSONL pair files without "text"), so
 `wenku import` exits 1; only imported documents are counted. Throughput is counted in code points of the imported
 text (Document.text_length, read from the database afterwards) and in 字 (the command's own count).
 
-    .venv/bin/python bench/bench_import.py [--corpus PATH] [--rounds 5]
+    .venv/bin/python bench/bench_import.py [--corpus PATH] [--rounds 5] [--baseline-wenku OTHER/.venv/bin/wenku]
 """
 
 from __future__ import annotations
@@ -94,9 +96,13 @@ class Round:
     imported: ImportRun
     floor: FloorRun
     other_cpu_s: float | None  # CPU time used by other processes on the machine during the round (noise)
+    baseline: ImportRun | None = None  # the same import by --baseline-wenku, in the same round
 
     def as_dict(self) -> dict[str, object]:
-        return {"import": asdict(self.imported), "floor": asdict(self.floor), "other_cpu_s": self.other_cpu_s}
+        result = {"import": asdict(self.imported), "floor": asdict(self.floor), "other_cpu_s": self.other_cpu_s}
+        if self.baseline is not None:
+            result["baseline_import"] = asdict(self.baseline)
+        return result
 
 
 def run_import(wenku: str, corpus: Path, timeout: float) -> ImportRun:
@@ -106,7 +112,7 @@ def run_import(wenku: str, corpus: Path, timeout: float) -> ImportRun:
         started = time.perf_counter()
         done = subprocess.run(
             [wenku, "import", "--json", str(corpus)],
-            env=child_env(data_dir),
+            env={**child_env(data_dir), "WENKU_LANGUAGE": "en"},  # the summary line is parsed in English
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -177,25 +183,32 @@ def run_floor(python: str, corpus: Path, timeout: float) -> FloorRun:
     return FloorRun(wall_s=wall, **json.loads(done.stdout))
 
 
-def run_rounds(wenku: str, python: str, corpus: Path, rounds: int, timeout: float) -> list[Round]:
+def run_rounds(
+    wenku: str, python: str, corpus: Path, rounds: int, timeout: float, baseline: str | None = None
+) -> list[Round]:
     """Interleaved rounds; the order alternates so that neither side always runs on a cache the other warmed."""
     run_floor(python, corpus, timeout)  # warm the page cache once: every timed run then reads from memory
     results = []
     for number in range(1, rounds + 1):
         other = OtherCpu()
-        if number % 2:
-            floor = run_floor(python, corpus, timeout)
-            imported = run_import(wenku, corpus, timeout)
-        else:
-            imported = run_import(wenku, corpus, timeout)
-            floor = run_floor(python, corpus, timeout)
+        runs: dict[str, object] = {}
+        order = ["floor", "import", "baseline"] if number % 2 else ["baseline", "import", "floor"]
+        for side in order:
+            if side == "floor":
+                runs[side] = run_floor(python, corpus, timeout)
+            elif side == "import":
+                runs[side] = run_import(wenku, corpus, timeout)
+            elif baseline is not None:
+                runs[side] = run_import(baseline, corpus, timeout)
         other_s = other.seconds()
+        imported, floor, base = runs["import"], runs["floor"], runs.get("baseline")
+        against = f", baseline {base.wall_s:.2f} s" if base is not None else ""
         print(
-            f"round {number}/{rounds}: import {imported.wall_s:.2f} s, floor {floor.wall_s:.3f} s, "
+            f"round {number}/{rounds}: import {imported.wall_s:.2f} s{against}, floor {floor.wall_s:.3f} s, "
             f"{imported.imported} imported, {imported.failed} failed; {_other(other_s)}",
             flush=True,
         )
-        results.append(Round(imported, floor, other_s))
+        results.append(Round(imported, floor, other_s, base))
     return results
 
 
@@ -223,6 +236,15 @@ def summarize(results: list[Round]) -> dict[str, Spread]:
     index = [i.index_s for i in imports]
     if None not in index:
         summary["import_index_s"] = Spread.of(index)
+        summary["import_index_share"] = Spread.of([i.index_s / i.wall_s for i in imports])
+    baselines = [r.baseline for r in results if r.baseline is not None]
+    if len(baselines) == len(results):
+        summary["baseline_wall_s"] = Spread.of([b.wall_s for b in baselines])
+        summary["baseline_code_points_per_s"] = Spread.of([b.code_points_per_s for b in baselines])
+        base_index = [b.index_s for b in baselines]
+        if None not in base_index:
+            summary["baseline_index_s"] = Spread.of(base_index)
+        summary["speedup_over_baseline"] = Spread.of([r.baseline.wall_s / r.imported.wall_s for r in results])
     others = [r.other_cpu_s for r in results]
     if None not in others:  # None where /proc is missing
         summary["other_cpu_s"] = Spread.of(others)
@@ -242,6 +264,7 @@ def report(results: list[Round], summary: dict[str, Spread], corpus: Path) -> bo
         ["import: wall time, s", summary["import_wall_s"].format("{:.2f}")],
         ["import: command's own time, s", summary["import_command_s"].format("{:.2f}")],
         ["  of which search indexing, s", _format(summary, "import_index_s", "{:.2f}")],
+        ["  indexing's share of wall time", _format(summary, "import_index_share", "{:.0%}")],
         ["import: CPU time (user+sys), s", summary["import_cpu_s"].format("{:.2f}")],
         ["import: code points / s (wall)", summary["import_code_points_per_s"].format()],
         ["import: 字 / s (wall)", summary["import_chars_per_s"].format()],
@@ -249,6 +272,13 @@ def report(results: list[Round], summary: dict[str, Spread], corpus: Path) -> bo
         ["floor: decoded code points / s", summary["floor_code_points_per_s"].format()],
         ["ratio: import time / floor time", summary["import_over_floor_time"].format("{:.1f}×")],
     ]
+    if "speedup_over_baseline" in summary:
+        rows += [
+            ["baseline import: wall time, s", summary["baseline_wall_s"].format("{:.2f}")],
+            ["  of which search indexing, s", _format(summary, "baseline_index_s", "{:.2f}")],
+            ["baseline import: code points / s", summary["baseline_code_points_per_s"].format()],
+            ["speed-up: baseline time / import time", summary["speedup_over_baseline"].format("{:.2f}×")],
+        ]
     if "other_cpu_s" in summary:
         rows.append(["noise: other processes' CPU, s", summary["other_cpu_s"].format("{:.1f}")])
     print_table(["measure", "median  (min – max)"], rows)
@@ -267,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="default: $WENKU_CORPUS, ../shared/corpus")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--wenku", default=None, help="the wenku command (default: .venv/bin/wenku)")
+    parser.add_argument("--baseline-wenku", default=None, help="another wenku command (an older checkout) to run too")
     parser.add_argument("--timeout", type=float, default=900, help="seconds allowed for one run")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
@@ -276,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     exit_cleanly_on_sigterm()
     wenku = args.wenku or default_wenku()
     corpus = args.corpus.resolve()
-    results = run_rounds(wenku, python_next_to(wenku), corpus, args.rounds, args.timeout)
+    results = run_rounds(wenku, python_next_to(wenku), corpus, args.rounds, args.timeout, args.baseline_wenku)
     summary = summarize(results)
     met = report(results, summary, corpus)
     path = write_result(
@@ -285,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             "benchmark": "import",
             "corpus": str(corpus),
             "rounds": args.rounds,
+            "baseline_wenku": args.baseline_wenku,
             "machine": machine_info(),
             "goal": {"chars_per_s": GOAL_CHARS_PER_SECOND, "measure": "import_code_points_per_s median", "met": met},
             "summary": {name: spread.as_dict() for name, spread in summary.items()},

@@ -55,6 +55,8 @@ def child_env(data_dir: Path) -> dict[str, str]:
     """The environment for a `wenku` child: our data dir, the SQLite default, no access log."""
     env = {k: v for k, v in os.environ.items() if k not in _UNSET_IN_CHILDREN}
     env["WENKU_DATA_DIR"] = str(data_dir)
+    env.setdefault("WENKU_LANGUAGE", "en")  # the benches read `wenku import`'s summary line as written, in English
+    env.setdefault("WENKU_ALLOWED_HOSTS", "127.0.0.1,localhost")  # `wenku serve` on loopback (wenku/web/hosts.py)
     return env
 
 

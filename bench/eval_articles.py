@@ -139,10 +139,11 @@ def reference_page() -> tuple[list[str], list[int]]:
 
 
 def compilations(corpus: Path) -> list[tuple[Compilation, str, str]]:
-    """(compilation, format, set) triples. "dev" is what the detector was tuned on and what the tests hold to
-    F1 >= 0.95; it includes news concatenated as plain text (no heading markup), where a headline and a news
-    article's own unnumbered subheads ("畅通道路销路", "亲历者说") look alike. "held-out" was never looked at while
-    tuning: other months of news (2020-05), other random seeds, other report years, other compilation titles."""
+    """(compilation, format, set) triples. "dev" documents are in the training split of bench/train_articles.py
+    (the model learnt from other compilations of them) and the tests hold them to F1 >= 0.95; they include news
+    concatenated as plain text (no heading markup), where a headline and a news article's own unnumbered subheads
+    ("畅通道路销路", "亲历者说") look alike. "held-out" documents are all in the trainer's held-out split, never
+    trained or tuned on: another month of news (2020-05), other report years, other compilation titles."""
     speech = Compilation("speeches", "习近平2020年重要讲话、致辞、回信汇编-9篇", speeches(corpus))
     report = Compilation(
         "reports", "历年政府工作报告汇编（2015—2019年）", reports(corpus, [2015, 2016, 2017, 2018, 2019])
@@ -374,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))  # the converters and the detector need no Django setup
+    sys.path.insert(0, str(REPO))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wenku.settings")  # the converters' messages are translatable
     report = evaluate(args.corpus)
     parts = ["development", "development_news_plain", "held_out", "held_out_news_plain"]
     for label, summary in [(part, report[part]) for part in parts]:

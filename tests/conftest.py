@@ -66,6 +66,16 @@ def assert_refused(result, *words: str) -> None:
         assert word in result.reason, (word, result.reason)
 
 
+@pytest.fixture
+def english():
+    """Messages in the language they are written in (English), for tests that name an exact reason; the site's
+    own language (zh-hans) is tested on its own (tests/cli/test_messages.py)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path, settings) -> Path:
     """Each test gets its own originals folder inside a fresh data dir."""
@@ -74,6 +84,9 @@ def data_dir(tmp_path, settings) -> Path:
     settings.DATA_DIR = directory
     settings.WENKU_ORIGINALS_DIR = directory / "originals"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; never in production
+    # An upload's import job runs inside the request (no worker process in these tests); tests/jobs runs real
+    # `wenku worker` processes.
+    settings.WENKU_RUN_JOBS_IN_REQUEST = True
     return directory
 
 
@@ -85,6 +98,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_shared_store(settings):
+    """Throttle counts live in the shared store (a database table, or Redis): a key prefix of its own per test, so
+    that no count carries over from another test, or from another run against the same Redis."""
+    import uuid
+
+    shared = {**settings.CACHES["shared"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "shared": shared}
 
 
 @pytest.fixture(autouse=True)

@@ -201,39 +201,82 @@ def _png(width: int, height: int) -> io.BytesIO:
 
 
 def write_epub(path: Path, first: Report, second: Report, *, paragraphs: int = 30, book_title: str) -> Sample:
-    """An EPUB 3 book with two chapters (h1 chapter titles, an h2 section in each), a navigation document and an
-    NCX, and the DC title in its metadata."""
-    from ebooklib import epub
-
-    book = epub.EpubBook()
-    book.set_identifier("wenku-test-book")
-    book.set_title(book_title)
-    book.set_language("zh")
-    book.add_author("国务院")
+    """An EPUB 3 book with two chapters (h1 chapter titles, an h2 section in each), a navigation document (first in
+    the spine, as many books have it) and an NCX, and the DC title in its metadata. Written with zipfile alone, in
+    the layout EbookLib and Sigil write (EPUB/…), not with our own EPUB writer: the reader is tested on a file it
+    did not make."""
     expected: list[str] = []
     headings: list[int] = []
-    chapters = []
+    chapters: list[tuple[str, str]] = []  # (title, xhtml body)
     for number, source in enumerate((first, second), start=1):
         body = source.body(count=paragraphs)
         half = len(body) // 2
         section = f"第{number}章第二节"
-        chapter = epub.EpubHtml(title=source.title, file_name=f"chapter{number}.xhtml", lang="zh")
-        chapter.content = (
-            f"<h1>{escape(source.title)}</h1>"
-            + "".join(f"<p>{escape(p)}</p>" for p in body[:half])
-            + f"<h2>{escape(section)}</h2>"
-            + "".join(f"<p>{escape(p)}</p>" for p in body[half:])
+        chapters.append(
+            (
+                source.title,
+                f"<h1>{escape(source.title)}</h1>"
+                + "".join(f"<p>{escape(p)}</p>" for p in body[:half])
+                + f"<h2>{escape(section)}</h2>"
+                + "".join(f"<p>{escape(p)}</p>" for p in body[half:]),
+            )
         )
-        book.add_item(chapter)
-        chapters.append(chapter)
         headings += [len(expected), len(expected) + 1 + half]
         expected += [source.title, *body[:half], section, *body[half:]]
-    book.toc = tuple(chapters)
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    book.spine = ["nav", *chapters]
-    epub.write_epub(str(path), book)
+    path.write_bytes(_epub_bytes(book_title, chapters))
     return Sample(path, book_title, expected, headings)
+
+
+def _epub_bytes(title: str, chapters: list[tuple[str, str]]) -> bytes:
+    def page(name: str, body: str) -> bytes:
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" '
+            'xmlns:epub="http://www.idpf.org/2007/ops" lang="zh" xml:lang="zh">'
+            f"<head><title>{escape(name)}</title></head><body>{body}</body></html>"
+        ).encode()
+
+    files = [f"chapter{n}.xhtml" for n in range(1, len(chapters) + 1)]
+    toc = "".join(f'<li><a href="{f}">{escape(t)}</a></li>' for f, (t, _) in zip(files, chapters, strict=True))
+    points = "".join(
+        f'<navPoint id="p{n}"><navLabel><text>{escape(t)}</text></navLabel><content src="{f}"/></navPoint>'
+        for n, (f, (t, _)) in enumerate(zip(files, chapters, strict=True), start=1)
+    )
+    items = "".join(
+        f'<item href="{f}" id="chapter_{n}" media-type="application/xhtml+xml"/>' for n, f in enumerate(files, 1)
+    )
+    spine = "".join(f'<itemref idref="chapter_{n}"/>' for n in range(1, len(files) + 1))
+    opf = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+        'unique-identifier="id"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:opf="http://www.idpf.org/2007/opf"><meta property="dcterms:modified">2024-03-05T00:00:00Z</meta>'
+        f'<dc:identifier id="id">wenku-test-book</dc:identifier><dc:title>{escape(title)}</dc:title>'
+        '<dc:language>zh</dc:language><dc:creator id="creator">国务院</dc:creator></metadata>'
+        f'<manifest>{items}<item href="toc.ncx" id="ncx" media-type="application/x-dtbncx+xml"/>'
+        '<item href="nav.xhtml" id="nav" media-type="application/xhtml+xml" properties="nav"/></manifest>'
+        f'<spine toc="ncx"><itemref idref="nav"/>{spine}</spine></package>'
+    )
+    ncx = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1">'
+        f'<head><meta content="wenku-test-book" name="dtb:uid"/></head><docTitle><text>{escape(title)}</text>'
+        f"</docTitle><navMap>{points}</navMap></ncx>"
+    )
+    container = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+        'version="1.0"><rootfiles><rootfile full-path="EPUB/content.opf" media-type="application/oebps-package+xml"/>'
+        "</rootfiles></container>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/container.xml", container)
+        for name, (chapter_title, body) in zip(files, chapters, strict=True):
+            archive.writestr(f"EPUB/{name}", page(chapter_title, body))
+        archive.writestr("EPUB/toc.ncx", ncx)
+        archive.writestr(
+            "EPUB/nav.xhtml", page(title, f'<nav epub:type="toc" id="id"><h2>{escape(title)}</h2><ol>{toc}</ol></nav>')
+        )
+        archive.writestr("EPUB/content.opf", opf)
+    return out.getvalue()
 
 
 # --- plain text and Markdown -----------------------------------------------------------------------------------

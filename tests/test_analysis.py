@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO
-from wenku.text.analysis import SEPARATOR, find_runs, grams_of, index_tokens, normalize
+from wenku.text import fast_analysis
+from wenku.text.analysis import (
+    HAN_CHAR,
+    SEPARATOR,
+    find_runs,
+    fold_table,
+    grams_of,
+    index_tokens,
+    normalize,
+    words_of,
+)
 
 
 def test_normalisation_folds_width_case_and_script_in_place():
@@ -50,3 +60,30 @@ def test_the_t2s_table_matches_the_installed_opencc():
     spec.loader.exec_module(module)
     shipped = json.loads((REPO / "wenku" / "text" / "_t2s_chars.json").read_text(encoding="utf-8"))
     assert module.char_map() == shipped
+
+
+_MIXED = "中國发展，。 _a1Ａ５\n\u3000經濟𠀀\ud800ab-é\u0301\u4dc0\uf900\U00030000"
+
+
+def _plain(text: str) -> tuple[str, str, str]:
+    normalized = text.translate(fold_table())
+    return normalized, " ".join(grams_of(normalized)), " ".join(HAN_CHAR.findall(normalized))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(_MIXED), min_size=fast_analysis.SHORT, max_size=600)
+    | st.text(min_size=fast_analysis.SHORT, max_size=400)
+)
+def test_the_vectorised_analysis_gives_the_plain_results(text):
+    assert fast_analysis.analyse(text, with_chars=True) == _plain(text)
+    assert normalize(text) == _plain(text)[0]
+
+
+def test_the_vectorised_analysis_of_a_report_gives_the_plain_results(reports_dir):
+    text = (reports_dir / "2024.txt").read_text(encoding="utf-8")
+    assert len(text) > 10 * fast_analysis.SHORT
+    assert fast_analysis.analyse(text, with_chars=True) == _plain(text)
+    tokens = index_tokens(text)
+    assert (tokens.grams, tokens.chars) == _plain(text)[1:]
+    assert sorted(tokens.words.split(" ")) == sorted(words_of(normalize(text)))

@@ -56,9 +56,11 @@ PHONE = {
 @pytest.fixture
 def library(transactional_db) -> dict[int, Document]:
     """Several real reports, with view counts so that 最多阅读 differs from 最新文档."""
-    from wenku.ingest.importer import ImportOptions, import_paths
+    from wenku.ingest.importer import ImportOptions
+    from wenku.jobs import pipeline
 
-    results = import_paths([REPORTS / f"{year}.txt" for year in YEARS], ImportOptions(category="政府工作报告"))
+    files = [REPORTS / f"{year}.txt" for year in YEARS]
+    results = pipeline.import_files(files, ImportOptions(category="政府工作报告")).results  # indexed, as `wenku import`
     assert [r.status for r in results] == ["imported"] * len(YEARS), results
     documents = {}
     for year, result in zip(YEARS, results, strict=True):

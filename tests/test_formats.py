@@ -174,7 +174,7 @@ def test_epub_chapters_in_order_with_headings_and_its_title(r2024, r2023, tmp_pa
         ("gb18030", False, 2024, False),
         ("gbk", False, 2023, False),
         ("big5", False, 2022, True),
-        ("utf-16-le", True, 2021, False),
+        ("utf-16-le", True, 2016, False),  # not 2021: its stray line breaks are joined on import (text/unwrap.py)
         ("utf-8", True, 2019, False),
         ("utf-16-le", False, 2018, False),
     ],

@@ -34,7 +34,7 @@ def test_the_same_bytes_twice_make_one_document(reports_dir, import_one, tmp_pat
     first = import_one(original)
     second = import_one(copy)
     assert second.status == "duplicate" and second.id == first.id
-    assert second.describe() == f"duplicate of 《{first.title}》"
+    assert second.describe() == f"与《{first.title}》重复"
     assert Document.objects.count() == 1
 
 
@@ -63,11 +63,11 @@ def test_the_cli_prints_json_lines_and_a_summary(reports_dir, tmp_path, capsys, 
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line["status"] for line in lines] == ["imported", "imported"]
     assert set(lines[0]) == {"path", "status", "id", "title", "chars", "pages", "reason"}
-    assert "2 imported, 0 duplicate, 0 failed" in err
+    assert "导入 2，重复 0，失败 0" in err
     call_command("wenku_import", str(folder))
     out, _ = capsys.readouterr()
-    assert "duplicate of 《1975年中华人民共和国国务院政府工作报告》" in out
-    assert "0 imported, 2 duplicate, 0 failed" in out
+    assert "与《1975年中华人民共和国国务院政府工作报告》重复" in out
+    assert "导入 0，重复 2，失败 0" in out
 
 
 def test_the_cli_exits_non_zero_when_a_file_fails(tmp_path, capsys, db):
@@ -77,6 +77,6 @@ def test_the_cli_exits_non_zero_when_a_file_fails(tmp_path, capsys, db):
         call_command("wenku_import", str(tmp_path))
     assert exit_info.value.code == 1
     out, err = capsys.readouterr()
-    assert "unsupported format .xyz" in err
-    assert "1 imported, 0 duplicate, 1 failed" in out
+    assert "失败：不支持 .xyz 格式的文件" in err
+    assert "导入 1，重复 0，失败 1" in out
     assert Document.objects.count() == 1

@@ -23,7 +23,7 @@ from tests.conftest import assert_refused, require, stored_originals
 from wenku.ingest import converters
 from wenku.library.models import Document, Page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # reasons as written
 
 NEEDS = "LibreOffice (apt-get install libreoffice-writer-nogui libreoffice-impress-nogui)"
 
@@ -50,8 +50,6 @@ def soffice_convert(source: Path, target: str, tmp_path: Path) -> Path:
     converted = source.with_suffix("." + target.split(":")[0])
     assert converted.is_file(), f"soffice did not write {converted.name}"
     return converted
-
-
 
 
 def assert_nothing_stored(data_dir: Path) -> None:

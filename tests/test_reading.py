@@ -29,7 +29,7 @@ def test_the_reading_page_shows_what_the_reference_page_shows(client, reports):
     response = client.get(f"/d/{document.pk}/2/")
     assert response.status_code == 200
     html = text_of(response)
-    assert f"{document.title}<span class=\"page-of\">(第2/{document.page_count}页)</span>" in html
+    assert f'{document.title}<span class="page-of">(第2/{document.page_count}页)</span>' in html
     assert f"共计{document.chars}个字,预计阅读时长{math.ceil(document.chars / 300)}分钟" in html
     assert "管理员 分享" in html
     assert "时间: <time" in html

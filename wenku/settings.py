@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from wenku import config
+from wenku.ops.logformat import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
 
 SECRET_KEY = config.secret_key(DATA_DIR)
 DEBUG = config.env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in config.env_str("WENKU_ALLOWED_HOSTS", "*").split(",") if h.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in config.env_str("WENKU_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# A real deployment (docs/settings.md): the canonical URL of every absolute link and mail,
+# the host names answered (never any host by default: `wenku serve` refuses to start unconfigured, see web/hosts.py),
+# the proxies whose X-Forwarded-For/-Proto are believed (web/proxies.py), and https-only cookies and HSTS.
+WENKU_SITE_URL = config.env_site_url("WENKU_SITE_URL")
+WENKU_ALLOWED_HOSTS = config.env_list("WENKU_ALLOWED_HOSTS")
+ALLOWED_HOSTS = WENKU_ALLOWED_HOSTS or config.site_hosts(WENKU_SITE_URL)
+CSRF_TRUSTED_ORIGINS = config.env_list("WENKU_CSRF_TRUSTED_ORIGINS") + ([WENKU_SITE_URL] if WENKU_SITE_URL else [])
+WENKU_TRUSTED_PROXIES = config.env_networks("WENKU_TRUSTED_PROXIES")
+WENKU_HSTS_SECONDS = config.env_int("WENKU_HSTS_SECONDS", 365 * 24 * 3600)
+if WENKU_SITE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = WENKU_HSTS_SECONDS  # sent on https responses only (SecurityMiddleware)
 
 INSTALLED_APPS = [
     "wenku.web.admin_site.WenkuAdminConfig",  # django.contrib.admin, hardened (see the module)
@@ -28,11 +39,14 @@ INSTALLED_APPS = [
     "wenku.downloads",
     "wenku.search",
     "wenku.checking",
+    "wenku.jobs",
     "wenku.web",
     "wenku.cli",
+    "ninja",  # /api/docs: Swagger UI from ninja's own static files, not a CDN (works offline)
 ]
 
 MIDDLEWARE = [
+    "wenku.web.proxies.TrustedProxyMiddleware",  # first: everything after it sees the client's address and scheme
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,14 +80,33 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": config.database_settings(config.env_str("DATABASE_URL", ""), DATA_DIR)}
+config.protect_database_files(DATABASES["default"])  # 0600, also those of an older data dir
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per-process memory cache: rendered reading pages for anonymous readers, related-document ids.
+# "default": a per-process memory cache that only speeds pages up (rendered reading pages, related-document ids).
+# "shared": the store every process shares, for throttles (wenku/lib/ratelimit.py): a database table (made by
+# accounts' migration 0002) by default, Redis when WENKU_REDIS_URL is set.
+WENKU_REDIS_URL = config.env_str("WENKU_REDIS_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": WENKU_REDIS_URL,
+            "KEY_PREFIX": config.env_str("WENKU_REDIS_PREFIX", "wenku"),
+        }
+        if WENKU_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "wenku_shared_cache",
+            # Past this many rows expired ones are deleted, then (only then) a third of the live ones: throttle
+            # counts would be forgotten. Each write counts the rows, so not much higher.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    ),
 }
 
 # Accounts (wenku/accounts). New passwords are hashed with Argon2; the other hashers verify older hashes.
@@ -103,8 +136,12 @@ EMAIL_USE_TLS = config.env_bool("WENKU_EMAIL_TLS", False)
 EMAIL_USE_SSL = config.env_bool("WENKU_EMAIL_SSL", False)
 DEFAULT_FROM_EMAIL = config.env_str("WENKU_EMAIL_FROM", "webmaster@localhost")
 
-LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# One language for the site, the CLI and the API (messages are written in English and translated with gettext).
+# Not negotiated per request: the pages' own text is Chinese, and a browser asking for English would get a page
+# of two languages (English form messages and upload reasons inside Chinese pages).
+LANGUAGE_CODE = config.env_choice("WENKU_LANGUAGE", "zh-hans", ("zh-hans", "en"))
+LANGUAGES = [(LANGUAGE_CODE, {"zh-hans": "简体中文", "en": "English"}[LANGUAGE_CODE])]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # messages outside the apps' own catalogs (importer reasons, CLI, API)
 TIME_ZONE = config.env_str("WENKU_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -137,6 +174,19 @@ DATA_UPLOAD_MAX_NUMBER_FILES = WENKU_MAX_UPLOAD_FILES  # Django refuses the requ
 WENKU_ORIGINALS_DIR = DATA_DIR / "originals"
 WENKU_LIST_PAGE_SIZE = 20
 WENKU_SEARCH_BACKEND = config.env_str("WENKU_SEARCH_BACKEND", "auto")  # auto | tantivy | postgres
+# Background work (wenku/jobs): a job's lease is extended by its worker's heartbeat; a job whose worker died is
+# taken again when it runs out, at most WENKU_JOB_ATTEMPTS times. An upload waits up to WENKU_UPLOAD_WAIT seconds
+# for its job to finish before answering "queued" (the page then polls).
+WENKU_JOB_LEASE = config.env_int("WENKU_JOB_LEASE", 60, minimum=2)
+WENKU_JOB_ATTEMPTS = config.env_int("WENKU_JOB_ATTEMPTS", 3, minimum=1)
+WENKU_UPLOAD_WAIT = config.env_int("WENKU_UPLOAD_WAIT", 10, minimum=0)
+# Tests and debugging only: run an upload's import job inside the request instead of in `wenku worker`.
+WENKU_RUN_JOBS_IN_REQUEST = config.env_bool("WENKU_RUN_JOBS_IN_REQUEST", False)
+# /healthz says "behind" (503) when work has waited longer than this many seconds for a worker.
+WENKU_WORKER_MAX_LAG = config.env_int("WENKU_WORKER_MAX_LAG", 300, minimum=1)
+# One process writes the indexes at a time (search/writer_lock.py); the others wait this long, then leave the
+# work to the one writing (the outbox keeps it).
+WENKU_INDEX_WRITER_WAIT = config.env_int("WENKU_INDEX_WRITER_WAIT", 600, minimum=0)
 # Office formats (.doc .wps .rtf .odt .ppt .pptx) are converted by headless LibreOffice, fenced in (ingest/office.py).
 WENKU_SOFFICE = config.env_str("WENKU_SOFFICE", "soffice")
 WENKU_OFFICE_TIMEOUT = config.env_int("WENKU_OFFICE_TIMEOUT", 120, minimum=1)
@@ -154,9 +204,21 @@ WENKU_CHECK_PARSE_TIMEOUT = config.env_int("WENKU_CHECK_PARSE_TIMEOUT", 5, minim
 WENKU_DUPLICATE_SHARE = config.env_int("WENKU_DUPLICATE_SHARE", 80, minimum=1)
 WENKU_DUPLICATE_POLICY = config.env_choice("WENKU_DUPLICATE_POLICY", "accept", ("accept", "flag", "reject"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.env_str("WENKU_LOG_LEVEL", "WARNING")},
-}
+# Throttles (counted in the shared store or, for logins, in the database) and per-user upload quotas; 0: no limit.
+WENKU_LOGIN_FAILURES_PER_USERNAME = config.env_int("WENKU_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+WENKU_LOGIN_FAILURES_PER_ADDRESS = config.env_int("WENKU_LOGIN_FAILURES_PER_ADDRESS", 20)
+WENKU_LOGIN_WINDOW_MINUTES = config.env_int("WENKU_LOGIN_WINDOW_MINUTES", 15, minimum=1)
+WENKU_CHECK_ANONYMOUS_LIMIT = config.env_int("WENKU_CHECK_ANONYMOUS_LIMIT", 10)
+WENKU_CHECK_USER_LIMIT = config.env_int("WENKU_CHECK_USER_LIMIT", 60)
+WENKU_CHECK_WINDOW_MINUTES = config.env_int("WENKU_CHECK_WINDOW_MINUTES", 10, minimum=1)
+WENKU_REGISTRATIONS_PER_ADDRESS_HOUR = config.env_int("WENKU_REGISTRATIONS_PER_ADDRESS_HOUR", 5)
+WENKU_PASSWORD_RESETS_PER_ADDRESS_HOUR = config.env_int("WENKU_PASSWORD_RESETS_PER_ADDRESS_HOUR", 10)
+WENKU_PASSWORD_RESETS_PER_EMAIL_HOUR = config.env_int("WENKU_PASSWORD_RESETS_PER_EMAIL_HOUR", 3)
+WENKU_UPLOAD_FILES_PER_DAY = config.env_int("WENKU_UPLOAD_FILES_PER_DAY", 100)
+WENKU_UPLOAD_MB_PER_DAY = config.env_int("WENKU_UPLOAD_MB_PER_DAY", 500)
+WENKU_UPLOAD_DOCUMENTS_PER_DAY = config.env_int("WENKU_UPLOAD_DOCUMENTS_PER_DAY", 500)
+
+# Logs to stderr; WENKU_LOG_FORMAT=json: one JSON object per line. Imports, failures and moderation actions are
+# logged as events of logger "wenku.events" (wenku/ops/events.py) whatever the level.
+WENKU_LOG_FORMAT = config.env_choice("WENKU_LOG_FORMAT", "text", ("text", "json"))
+LOGGING = logging_config(level=config.env_str("WENKU_LOG_LEVEL", "WARNING"), fmt=WENKU_LOG_FORMAT)

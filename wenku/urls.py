@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from wenku.api.api import api
 from wenku.web.sitemaps import SITEMAPS
+from wenku.web.sitemaps import index as sitemap_index
 
 urlpatterns = [
     path("", include("wenku.web.urls")),
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", include("wenku.checking.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

@@ -99,8 +99,9 @@ def test_password_confirmations_count_too(client, alice):
     assert alice.email == "alice@example.com"
 
 
-def test_the_message_is_english_for_an_english_browser(alice):
+def test_the_message_is_english_on_an_english_site(alice, settings):
+    settings.LANGUAGE_CODE, settings.LANGUAGES = "en", [("en", "English")]  # WENKU_LANGUAGE=en
     fail(5)
-    client = Client(REMOTE_ADDR="10.0.0.1", headers={"accept-language": "en"})
+    client = Client(REMOTE_ADDR="10.0.0.1", headers={"accept-language": "zh-hans"})
     response = attempt(client=client)
     assert "Too many failed logins. Please try again in 15 minutes." in page_html(response)

@@ -92,10 +92,12 @@ def test_account_pages_carry_the_site_name(client, db, settings, path):
     assert '<a class="brand" href="/">测试文库</a>' in html
 
 
-def test_pages_speak_english_to_an_english_browser(client, alice):
-    html = page_html(client.get("/accounts/login/", headers={"accept-language": "en"}))
-    assert "Remember me for 30 days" in html
+def test_pages_speak_the_sites_one_language_to_every_browser(client, alice, settings):
+    """An English browser still gets Chinese messages in the Chinese pages; WENKU_LANGUAGE=en makes them English."""
+    assert "记住我（30 天内免登录）" in page_html(client.get("/accounts/login/", headers={"accept-language": "en"}))
     assert "记住我（30 天内免登录）" in page_html(Client().get("/accounts/login/"))
+    settings.LANGUAGE_CODE, settings.LANGUAGES = "en", [("en", "English")]
+    assert "Remember me for 30 days" in page_html(Client().get("/accounts/login/"))
 
 
 def test_logging_out_takes_a_post(client, alice):

@@ -116,4 +116,4 @@ def test_a_body_over_django_s_limit(client, library, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     response = post(client, {"text": "字" * 10_000})
     assert response.status_code == 413
-    assert response.json()["detail"] == "request body too large"
+    assert response.json()["detail"] == "请求内容过大"

@@ -39,7 +39,7 @@ def test_offsets_point_into_the_original_text():
 
 def test_batch_winnowing_equals_one_text_at_a_time():
     rng = random.Random(3)
-    records = (REPO.parent / "shared" / "corpus" / "news" / "peoples_daily_2020-01.jsonl")
+    records = REPO.parent / "shared" / "corpus" / "news" / "peoples_daily_2020-01.jsonl"
     texts = [json.loads(line)["text"] for line in records.open(encoding="utf-8")][:300] if records.exists() else []
     texts = [t[(a := rng.randrange(len(t))) : a + rng.choice([0, 3, 12, 13, 14, 20, 300, 5000])] for t in texts]
     texts += [REPORT[i : i + n] for i, n in ((0, 5), (10, 13), (100, 18), (0, len(REPORT)))] + ["", "。。", "ab"]

@@ -40,6 +40,7 @@ class Server:
             "WENKU_DATA_DIR": str(data_dir),
             "DATABASE_URL": "",
             "WENKU_SEARCH_BACKEND": "tantivy",
+            "WENKU_ALLOWED_HOSTS": "127.0.0.1",  # `wenku serve` refuses to start unconfigured (web/hosts.py)
             "DJANGO_SETTINGS_MODULE": "wenku.settings",
         }
         self.process: subprocess.Popen | None = None
@@ -89,11 +90,11 @@ class Server:
             return exc.code, exc.read().decode()
 
     def workers(self) -> set[int]:
-        """Pids of the gunicorn workers: the serve process's children."""
+        """Pids of the gunicorn workers: the serve process's children, but for the background `wenku worker`."""
         children = set()
         for task in Path(f"/proc/{self.process.pid}/task").iterdir():
             children |= {int(pid) for pid in (task / "children").read_text().split()}
-        return children
+        return {pid for pid in children if b"worker" not in _command_line(pid).split(b"\0")}
 
 
 @pytest.fixture
@@ -157,3 +158,10 @@ def test_an_index_damaged_while_serving_answers_503(server):
     assert statuses == {503}, server.output()
     assert server.get("/d/1/")[0] == 200
     _same_worker_answers(server, workers)
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return b""

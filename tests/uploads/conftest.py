@@ -74,7 +74,6 @@ def result_lines(response) -> list[str]:
     return [" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in lines]
 
 
-
 def assert_nothing_stored(data_dir) -> None:
     assert Document.objects.count() == 0
     assert Page.objects.count() == 0

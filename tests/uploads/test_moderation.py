@@ -45,6 +45,7 @@ def test_approve_publishes(staff_client, staff, client, pending):
     assert Decision.objects.get().action == Decision.Action.APPROVE and Decision.objects.get().staff == staff
     assert client.get(document.get_absolute_url()).status_code == 200
     assert document.title in client.get("/").content.decode()
+    indexing.apply_pending()  # as the worker does after every change
     assert [hit.document.pk for hit in search(document.title).hits] == [document.pk]
     html = staff_client.get("/moderation/").content.decode()
     assert "共 1 篇" in html
@@ -71,6 +72,7 @@ def test_reject_without_a_reason(staff_client, owner_client, pending):
 def test_rejecting_a_published_document_takes_it_out_of_search(staff_client, staff, client, pending):
     document = pending["一.docx"]
     staff_client.post(f"/moderation/{document.pk}/approve/")
+    indexing.apply_pending()
     assert search(document.title).hits
     staff_client.post(f"/moderation/{document.pk}/reject/", {"reason": "侵权"})
     assert not search(document.title).hits

@@ -70,9 +70,9 @@ def test_a_duplicate_of_a_document_the_user_cannot_see_tells_nothing(owner_clien
 @pytest.mark.parametrize(
     ("name", "data", "words"),
     [
-        ("a.exe", b"MZ\x90\x00", "unsupported format .exe"),
-        ("empty.txt", b"", "empty file"),
-        ("broken.pdf", b"%PDF-1.4\n" + bytes(200), "damaged or not a PDF"),
+        ("a.exe", b"MZ\x90\x00", "不支持 .exe 格式的文件"),
+        ("empty.txt", b"", "文件是空的"),
+        ("broken.pdf", b"%PDF-1.4\n" + bytes(200), "PDF 文件已损坏，或者并不是 PDF"),
     ],
 )
 def test_a_refused_file_answers_400_with_the_reason(owner_client, data_dir, name, data, words):
@@ -86,7 +86,7 @@ def test_too_large(owner_client, settings, data_dir):
     settings.WENKU_MAX_FILE_MB = 1
     response = post(owner_client, name="big.txt", data="字".encode() * 400_000)
     assert response.status_code == 400
-    assert response.json() == {"detail": "file too large: more than 1 MB (limit 1 MB)"}
+    assert response.json() == {"detail": "文件太大（上限 1 MB）"}
     assert_nothing_stored(data_dir)
 
 

@@ -17,6 +17,7 @@ from wenku.accounts.auth import api_auth
 from wenku.accounts.reading import history_of
 from wenku.api.documents import DocumentRef
 from wenku.library.models import Document
+from wenku.web.absolute import absolute_url
 
 router = Router(tags=["me"], auth=api_auth)
 
@@ -73,7 +74,7 @@ def my_favorites(request, limit: Limit = 100):
         FavoriteOut(
             id=favorite.document.pk,
             title=favorite.document.title,
-            url=request.build_absolute_uri(favorite.document.get_absolute_url()),
+            url=absolute_url(request, favorite.document.get_absolute_url()),
             favorited_at=favorite.created,
         )
         for favorite in favorites.favorites_of(request.auth)[:limit]
@@ -87,7 +88,7 @@ def my_history(request, limit: Limit = 100):
             id=position.document.pk,
             title=position.document.title,
             page=position.shown_page,
-            url=request.build_absolute_uri(position.url),
+            url=absolute_url(request, position.url),
             read_at=position.updated,
         )
         for position in history_of(request.auth)[:limit]

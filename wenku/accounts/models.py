@@ -1,4 +1,5 @@
-"""What accounts keep: favorites, where each reader is in each document, API tokens and login attempts."""
+"""What accounts keep: favorites, where each reader is in each document, API tokens, login attempts and upload
+usage."""
 
 from __future__ import annotations
 
@@ -97,3 +98,22 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.address} {self.created:%Y-%m-%d %H:%M}"
+
+
+class UploadUsage(models.Model):
+    """One upload request's files and bytes, kept while they count towards the user's daily upload quotas
+    (wenku/uploads/quotas.py). In the database, so that the quotas hold across processes and restarts."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    files = models.PositiveIntegerField(_("files"))
+    bytes = models.PositiveBigIntegerField(_("bytes"))
+    created = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("upload usage")
+        indexes = [models.Index(fields=["user", "created"], name="upload_usage_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.files} {self.bytes} {self.created:%Y-%m-%d %H:%M}"

@@ -1,4 +1,5 @@
-"""Limiting password guesses: at most 5 failed logins per username and 20 per IP address in 15 minutes.
+"""Limiting password guesses: at most WENKU_LOGIN_FAILURES_PER_USERNAME (5) failed logins per username and
+WENKU_LOGIN_FAILURES_PER_ADDRESS (20; 0: no limit) per IP address in WENKU_LOGIN_WINDOW_MINUTES (15).
 
 Every attempt is written down *before* the password is checked and counts until it succeeds (then the username's
 attempts are forgotten) or ages out of the window. Writing first makes the limit hold under concurrent requests:
@@ -6,7 +7,7 @@ the k-th attempt to be written sees at least k-1 others, so no burst gets more t
 that is refused is deleted again, so knocking on a locked door does not keep it locked.
 
 The per-address limit is higher because many readers share an address (campus networks, carrier NAT); behind a
-reverse proxy REMOTE_ADDR must be the reader's address for it to mean anything.
+reverse proxy REMOTE_ADDR is the reader's address only when the proxy is in WENKU_TRUSTED_PROXIES (web/proxies.py).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from wenku.accounts.models import LoginAttempt
 
-USERNAME_LIMIT = 5
-ADDRESS_LIMIT = 20
-WINDOW = timedelta(minutes=15)
+
+def _window() -> timedelta:
+    return timedelta(minutes=settings.WENKU_LOGIN_WINDOW_MINUTES)
 
 
 @dataclass(frozen=True)
@@ -45,24 +47,25 @@ def username_key(username: str) -> str:
 
 def begin(username: str, address: str) -> Attempt:
     """Write the attempt down and decide whether it may check a password."""
-    now = timezone.now()
-    LoginAttempt.objects.filter(created__lte=now - WINDOW).delete()
+    now, window = timezone.now(), _window()
+    LoginAttempt.objects.filter(created__lte=now - window).delete()
     row = LoginAttempt.objects.create(username=username_key(username), address=address[:45], created=now)
-    others = LoginAttempt.objects.exclude(pk=row.pk).filter(created__gt=now - WINDOW)
-    waits = [_wait(others.filter(username=row.username), USERNAME_LIMIT, now)]
-    if address:
-        waits.append(_wait(others.filter(address=row.address), ADDRESS_LIMIT, now))
+    others = LoginAttempt.objects.exclude(pk=row.pk).filter(created__gt=now - window)
+    waits = [_wait(others.filter(username=row.username), settings.WENKU_LOGIN_FAILURES_PER_USERNAME, now, window)]
+    if address and settings.WENKU_LOGIN_FAILURES_PER_ADDRESS:
+        by_address = others.filter(address=row.address)
+        waits.append(_wait(by_address, settings.WENKU_LOGIN_FAILURES_PER_ADDRESS, now, window))
     wait = max((w for w in waits if w is not None), default=None)
     if wait is not None:
         row.delete()
     return Attempt(wait)
 
 
-def _wait(attempts, limit: int, now) -> timedelta | None:
+def _wait(attempts, limit: int, now, window: timedelta) -> timedelta | None:
     """With ``limit`` attempts already in the window, wait until the oldest of the newest ``limit`` leaves it."""
     boundary = attempts.order_by("-created", "-id").values_list("created", flat=True)[limit - 1 : limit]
     for created in boundary:
-        return created + WINDOW - now
+        return created + window - now
     return None
 
 

@@ -9,6 +9,7 @@ from ninja import Path, Schema
 
 from wenku.downloads.links import download_links
 from wenku.library.models import Document
+from wenku.web.absolute import absolute_url
 
 # A document's id, or (unlisted documents, whose ids answer 404 to all but their owner and staff) its access key.
 DocumentRef = Annotated[
@@ -51,7 +52,7 @@ def document_out(request, document: Document) -> dict:
         "views": document.views,
         "uploader": document.uploader.get_username() if document.uploader else None,
         "created": document.created,
-        "url": request.build_absolute_uri(document.get_absolute_url()),
+        "url": absolute_url(request, document.get_absolute_url()),
         "articles": list(document.articles.values("title", "page", "chars")),
-        "downloads": {fmt: request.build_absolute_uri(url) for fmt, _, url in download_links(request.user, document)},
+        "downloads": {fmt: absolute_url(request, url) for fmt, _, url in download_links(request.user, document)},
     }

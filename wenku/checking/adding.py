@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from wenku.downloads.filenames import file_stem
-from wenku.ingest.errors import ImportRefused
-from wenku.ingest.importer import ImportResult, import_bytes
-from wenku.uploads.importing import Outcome, options_for, outcomes
+from wenku.uploads.importing import Outcome, options_for, queue_bytes, settle
 
 
 def add_to_library(user, text: str, file_name: str = "", file_bytes: bytes | None = None) -> list[Outcome]:
@@ -16,11 +14,7 @@ def add_to_library(user, text: str, file_name: str = "", file_bytes: bytes | Non
         name, data = file_name, file_bytes
     else:
         name, data = f"{short_name(text)}.txt", text.encode("utf-8")
-    try:
-        results = import_bytes(data, name, options_for(user))
-    except ImportRefused as exc:
-        results = [ImportResult(name, "failed", reason=str(exc))]
-    return outcomes(name, results, user)
+    return settle([queue_bytes(data, name, options_for(user), user)], user)
 
 
 def short_name(text: str, length: int = 20) -> str:

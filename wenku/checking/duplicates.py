@@ -16,6 +16,7 @@ from django.conf import settings
 from wenku.checking.fingerprints import stream_of
 from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.models import NearDuplicate
+from wenku.checking.prefilter import may_have_original
 from wenku.checking.registry import get_index
 from wenku.checking.service import compare
 from wenku.library.models import Document, Status
@@ -62,6 +63,8 @@ def find_original(document: Document) -> tuple[int, str, float] | None:
     query = stream_of(text)
     if len(query) < DUPLICATE_MIN_RUN:
         return None
+    if not may_have_original(query, document.pk, threshold() / 2, _COMMON_FOR_DUPLICATES):
+        return None  # the usual case, answered from the postings alone (compare() would find no candidate)
     report = compare(
         text,
         query,
@@ -81,30 +84,51 @@ def find_original(document: Document) -> tuple[int, str, float] | None:
 
 def review_new_documents(document_ids: list[int]) -> list[Finding]:
     """Look for near-duplicates among newly imported documents and apply the policy; returns the findings."""
-    policy = settings.WENKU_DUPLICATE_POLICY
     findings: list[Finding] = []
     if get_index().needs_rebuild():
         log.warning("near-duplicate review skipped: the 查重 index needs `wenku reindex`")
         return findings
     for document in Document.objects.filter(pk__in=document_ids).order_by("pk"):
         try:
-            found = find_original(document)
+            finding = review_document(document)
         except IndexUnavailable as exc:
             log.warning("near-duplicate review stopped: %s", exc)
             break
-        if found is None:
-            continue
-        original_id, original_title, share = found
-        action = {"accept": "recorded", "flag": "flagged", "reject": "rejected"}[policy]
-        findings.append(Finding(document.pk, document.title, original_id, original_title, share, action))
-        if policy == "reject":
-            document.delete()
-            continue
-        NearDuplicate.objects.update_or_create(document=document, defaults={"original_id": original_id, "share": share})
-        if policy == "flag" and document.status == Status.PUBLISHED:
-            document.status = Status.PENDING
-            document.save(update_fields=["status", "updated"])
+        if finding is not None:
+            findings.append(finding)
     return findings
+
+
+def review_document(document: Document) -> Finding | None:
+    """Compare one document with the older ones and apply WENKU_DUPLICATE_POLICY. Idempotent: reviewing a
+    document again finds the same original and records the same thing. Raises IndexUnavailable when the 查重
+    index cannot answer (the review must then be done later, not skipped)."""
+    found = find_original(document)
+    if found is None:
+        return None
+    original_id, original_title, share = found
+    policy = settings.WENKU_DUPLICATE_POLICY
+    action = {"accept": "recorded", "flag": "flagged", "reject": "rejected"}[policy]
+    finding = Finding(document.pk, document.title, original_id, original_title, share, action)
+    if policy == "reject":
+        document.delete()
+        return finding
+    NearDuplicate.objects.update_or_create(document=document, defaults={"original_id": original_id, "share": share})
+    if policy == "flag" and document.status == Status.PUBLISHED:
+        document.status = Status.PENDING
+        document.save(update_fields=["status", "updated"])
+    return finding
+
+
+def recorded_findings(document_ids: list[int]) -> dict[int, Finding]:
+    """Near-duplicates already recorded for these documents (by whichever process reviewed them)."""
+    action = {"accept": "recorded", "flag": "flagged", "reject": "rejected"}[settings.WENKU_DUPLICATE_POLICY]
+    return {
+        link.document_id: Finding(
+            link.document_id, link.document.title, link.original_id, link.original.title, link.share, action
+        )
+        for link in NearDuplicate.objects.filter(document_id__in=document_ids).select_related("document", "original")
+    }
 
 
 def similar_counts(document_ids: list[int], user) -> tuple[set[int], dict[int, list[Document]]]:

@@ -69,6 +69,12 @@ def stream_of(text: str) -> Stream:
     return Stream(codes=folded[offsets], offsets=offsets)
 
 
+def same_folded(a: str, b: str) -> bool:
+    """Whether two characters are one once folded as the stream folds them (， and , are; 。 and ． are not)."""
+    fold, _ = _tables()
+    return (fold[ord(a)] if ord(a) < 0x10000 else ord(a)) == (fold[ord(b)] if ord(b) < 0x10000 else ord(b))
+
+
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64's finaliser: polynomial hashes have structured low bits, minima need uniform ones."""
     x = x ^ (x >> np.uint64(30))

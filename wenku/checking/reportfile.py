@@ -13,6 +13,7 @@ from django.utils import timezone
 from wenku.checking.adding import short_name
 from wenku.checking.display import ReportView
 from wenku.downloads.filenames import content_disposition
+from wenku.web.absolute import absolute_url
 
 STYLESHEET = Path(__file__).parent / "static" / "checking" / "check.css"
 
@@ -30,7 +31,7 @@ def report_response(request, view: ReportView) -> HttpResponse:
     """The report as an attachment; links to the library's pages are absolute, so they work from a saved file."""
     html = render_to_string(
         "checking/report_file.html",
-        {"view": view, "css": _css(), "created": timezone.localtime(), "site_url": request.build_absolute_uri("/")},
+        {"view": view, "css": _css(), "created": timezone.localtime(), "site_url": absolute_url(request, "/")},
         request=request,
     )
     response = HttpResponse(html, content_type="text/html; charset=utf-8")

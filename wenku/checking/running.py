@@ -9,7 +9,6 @@ from django.conf import settings
 from wenku.checking import throttle
 from wenku.checking.report import CheckReport
 from wenku.checking.service import CheckError, CheckUnavailable, check_text
-from wenku.search.service import catch_up
 
 
 @dataclass
@@ -41,7 +40,6 @@ def run_check(request, text: str, admitted: bool = False) -> CheckReport | Refus
         refusal = admit(request)
     if refusal is not None:
         return refusal
-    catch_up()  # a few documents imported by other processes (a web upload) are indexed first, as a search does
     try:
         return check_text(text)
     except CheckUnavailable as exc:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import numpy as np
 from django.conf import settings
 
-from wenku.checking.fingerprints import K, Stream, stream_of
+from wenku.checking.extension import widen
+from wenku.checking.fingerprints import K, Stream, same_folded, stream_of
 from wenku.checking.index.base import IndexUnavailable
-from wenku.checking.matching import JOIN_GAP, find_seeds, grow_runs, rank_candidates
+from wenku.checking.matching import JOIN_GAP, Run, find_seeds, grow_runs, rank_candidates
 from wenku.checking.models import NearDuplicate
 from wenku.checking.quotations import quotation_spans
 from wenku.checking.registry import get_index, window
@@ -96,9 +97,7 @@ def compare(
             continue
         matches = []
         for run in runs:
-            start, end = int(offsets[run.q_start]), int(offsets[run.q_end - 1]) + 1
-            source_start = int(source.stream.offsets[run.s_start])
-            source_end = int(source.stream.offsets[run.s_end - 1]) + 1
+            start, end, source_start, source_end = _span_of(run, text, query, source.text, source.stream)
             matches.append(
                 Match(
                     start,
@@ -128,6 +127,20 @@ def compare(
         min_run=min_run,
         common_docs=common_docs,
     )
+
+
+def _span_of(run: Run, text: str, query: Stream, source_text: str, source: Stream) -> tuple[int, int, int, int]:
+    """The run's passage in both texts, with the punctuation both share at its ends (a copied page's last 。)."""
+
+    def span_and_room(stream: Stream, start: int, end: int, length: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        offsets = stream.offsets
+        span = (int(offsets[start]), int(offsets[end - 1]) + 1)
+        room = (int(offsets[start - 1]) + 1 if start else 0, int(offsets[end]) if end < len(offsets) else length)
+        return span, room
+
+    q_span, q_room = span_and_room(query, run.q_start, run.q_end, len(text))
+    s_span, s_room = span_and_room(source, run.s_start, run.s_end, len(source_text))
+    return widen(text, q_span, q_room, source_text, s_span, s_room, same_folded)
 
 
 def _common_prefix_counts(length: int, common_positions) -> np.ndarray:

@@ -12,13 +12,12 @@ from pathlib import PurePath
 
 from django.conf import settings
 
-from wenku.ingest import converters, limits, sandbox
+from wenku.ingest import converters, formats, limits, sandbox
 from wenku.ingest.decoding import decoded_within_limits
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted
-from wenku.uploads.reasons import in_chinese
 
-CHECKABLE_EXTENSIONS = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf", ".epub")
+CHECKABLE_EXTENSIONS = formats.CHECKABLE_EXTENSIONS  # the table in wenku/ingest/formats.py
 
 
 class SubmissionError(ValueError):
@@ -52,16 +51,16 @@ def text_of_file(data: bytes, name: str) -> str:
             return sandbox.run(decoded_within_limits, data, parse_limits=limits.active().capped(most), timeout=timeout)
         entries = converters.extract(fmt, data, name, max_chars=most, timeout=timeout)
     except ImportRefused as exc:
-        raise _in_chinese(str(exc), most) from None
+        raise _refused(exc, most) from None
     paragraphs = [p for entry in entries if isinstance(entry, Extracted) for p in entry.paragraphs]
     if not paragraphs:
         raise SubmissionError("文件里没有找到文字")
     return "\n".join(paragraphs)
 
 
-def _in_chinese(reason: str, most: int) -> SubmissionError:
-    if reason.startswith(f"text too long: more than {most} characters"):
+def _refused(exc: ImportRefused, most: int) -> SubmissionError:
+    if exc.message == limits.too_long(most).message and exc.params.get("limit") == most:
         return SubmissionError(f"文本过长：超过 {most} 个字符，查重上限为 {most} 个字符。", 413)
-    if reason.startswith("cannot decode the text"):
+    if exc.message.startswith("cannot decode the text"):
         return SubmissionError("无法识别文件的文字编码：这不是文本文件，或者文件已损坏")
-    return SubmissionError(in_chinese(reason))
+    return SubmissionError(str(exc))

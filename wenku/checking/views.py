@@ -8,6 +8,8 @@ for signed-in users, imports it, through the upload path.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http.multipartparser import MultiPartParserError
@@ -22,6 +24,7 @@ from wenku.checking.reportfile import report_response
 from wenku.checking.running import Refusal, admit, run_check, too_long
 from wenku.checking.submission import CHECKABLE_EXTENSIONS, SubmissionError
 from wenku.uploads import limits
+from wenku.web.absolute import absolute_url
 
 FILE_FIELD = "file"
 
@@ -77,7 +80,7 @@ def _received(request, handler: limits.SizeLimitHandler, download: bool):
     if isinstance(result, Refusal):
         return _page(request, form, error=result.message, status=result.status)
     if download:
-        return report_response(request, view_of(result, request.build_absolute_uri))
+        return report_response(request, view_of(result, partial(absolute_url, request)))
     added = []
     if data["add_to_library"]:
         added = add_to_library(request.user, text, upload.name if upload else "", form.file_bytes)

@@ -72,6 +72,13 @@ def open_export(fmt: str, document: Document) -> BinaryIO:
     return handle
 
 
+def prepare(document: Document) -> None:
+    """Make every generated format of ``document`` ahead of its first download (the worker's follow-up step after
+    an import or a change), so no reader waits seconds for a long document's .docx."""
+    for fmt in exporters.FORMATS:
+        open_export(fmt, document).close()
+
+
 def _remove_older(current: Path) -> None:
     """Remove the other variants of this format that are not newer than ``current`` (a request still holding an
     older ``updated`` must not remove the file of a newer one), and temporary files left by dead requests."""

@@ -6,13 +6,17 @@ from pathlib import PurePath
 
 from wenku.downloads.exporters import FORMATS
 from wenku.downloads.permissions import decide, has_original
+from wenku.ingest import formats
 from wenku.library.models import Document
 
 
 def original_extension(document: Document) -> str:
     """The uploaded file's extension (".doc", ".TXT" → ".txt"), as the original is offered under."""
     suffix = PurePath(document.original_name).suffix.lower()
-    return suffix if 1 < len(suffix) <= 10 and suffix[1:].isalnum() else f".{document.source_format}"
+    if 1 < len(suffix) <= 10 and suffix[1:].isalnum():
+        return suffix
+    spec = formats.BY_KEY.get(document.source_format)
+    return spec.extensions[0] if spec else f".{document.source_format}"
 
 
 def download_links(user, document: Document) -> list[tuple[str, str, str]]:

@@ -3,7 +3,6 @@ see cache.py)."""
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from wenku.downloads.cache import open_export
 from wenku.downloads.filenames import content_disposition
 from wenku.downloads.links import original_extension
 from wenku.downloads.permissions import decide, has_original
+from wenku.ingest import formats
 from wenku.library.models import Document
 
 
@@ -48,7 +48,7 @@ def _original(request, document: Document):
     if not path.is_relative_to(data_dir) or not path.is_file():
         return _refused(request, document, "原文件已不在服务器上，可以下载 TXT、Word 或 EPUB。", status=404)
     extension = original_extension(document)
-    content_type = mimetypes.guess_type(f"file{extension}")[0] or "application/octet-stream"
+    content_type = formats.mime_type_of(extension)
     response = FileResponse(path.open("rb"), content_type=content_type)
     return _as_attachment(response, document, extension)
 

@@ -11,6 +11,8 @@ import codecs
 import re
 from functools import cache
 
+from django.utils.translation import gettext_noop
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -25,7 +27,16 @@ _BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 
 
 class UndecodableText(ValueError):
-    pass
+    """Why bytes are not text; like ImportRefused, a message id with fields, said in the reader's language."""
+
+    def __init__(self, message: str, **params: str) -> None:
+        super().__init__(message)
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        from wenku.ingest.errors import translated
+
+        return translated(self.message, self.params)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -35,7 +46,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     sample = text[:_SAMPLE_CHARS]
     controls = len(_BINARY_CONTROL.findall(sample))
     if controls > 8 and controls > 0.05 * len(sample):
-        raise UndecodableText("binary data, not text (full of control characters)")
+        raise UndecodableText(gettext_noop("binary data, not text (full of control characters)"))
     return text, encoding
 
 
@@ -48,7 +59,7 @@ def decoded_within_limits(data: bytes) -> str:
     try:
         text, _encoding = decode_text(data)
     except UndecodableText as exc:
-        raise ImportRefused(f"cannot decode the text: {exc}") from None
+        raise ImportRefused(gettext_noop("cannot decode the text: %(exc)s"), exc=exc) from None
     limits.check_text(text)
     return text
 
@@ -59,7 +70,10 @@ def _decode(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise UndecodableText(f"starts with a {encoding} byte-order mark but is not {encoding}") from exc
+                raise UndecodableText(
+                    gettext_noop("starts with a %(encoding)s byte-order mark but is not %(encoding)s"),
+                    encoding=encoding,
+                ) from exc
     utf16 = _utf16_without_bom(data)
     if utf16:
         try:
@@ -102,14 +116,16 @@ def _detect(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise UndecodableText("not text in any encoding we recognise")
+        raise UndecodableText(gettext_noop("not text in any encoding we recognise"))
     encoding = best.encoding.lower().replace("-", "_")
     if encoding in _GB_FAMILY:
         encoding = "gb18030"
     try:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
-        raise UndecodableText(f"looks like {encoding} but does not decode as it") from exc
+        raise UndecodableText(
+            gettext_noop("looks like %(encoding)s but does not decode as it"), encoding=encoding
+        ) from exc
 
 
 def _plausibility(text: str) -> float:

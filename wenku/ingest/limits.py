@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest.errors import ImportRefused
 
 DEFAULT_CHARS = 20_000_000
@@ -62,12 +64,25 @@ def active() -> ParseLimits:
     return _installed if _installed is not None else from_settings()
 
 
+_TOO_MANY = {  # one message per unit (with its setting), so that each is translated whole
+    "lines": gettext_noop("too many lines: more than %(limit)s (limit %(limit)s, WENKU_MAX_LINES)"),
+    "pages": gettext_noop("too many pages: more than %(limit)s (limit %(limit)s, WENKU_MAX_PAGES)"),
+    "elements": gettext_noop("too many elements: more than %(limit)s (limit %(limit)s, WENKU_MAX_PARAGRAPHS × 10)"),
+    "paragraphs": gettext_noop("too many paragraphs: more than %(limit)s (limit %(limit)s, WENKU_MAX_PARAGRAPHS)"),
+}
+
+
 def too_many(what: str, limit: int, setting: str) -> ImportRefused:
-    return ImportRefused(f"too many {what}: more than {limit} (limit {limit}, {setting})")
+    return ImportRefused(
+        _TOO_MANY.get(what, gettext_noop("too many %(what)s: more than %(limit)s (limit %(limit)s, %(setting)s)")),
+        what=what,
+        limit=limit,
+        setting=setting,
+    )
 
 
 def too_long(limit: int) -> ImportRefused:
-    return ImportRefused(f"text too long: more than {limit} characters (limit {limit})")
+    return ImportRefused(gettext_noop("text too long: more than %(limit)s characters (limit %(limit)s)"), limit=limit)
 
 
 class Counter:

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from wenku.ingest.errors import ImportRefused
 
@@ -58,8 +59,12 @@ def convert(data: bytes, source_ext: str, target: str, package: str) -> bytes:
     executable = soffice_path()
     if executable is None:
         raise ImportRefused(
-            f"cannot read {source_ext} files: LibreOffice is not installed "
-            f"(install the Debian package {package}, or set WENKU_SOFFICE to the soffice program)"
+            gettext_noop(
+                "cannot read %(source_ext)s files: LibreOffice is not installed (install the "
+                "Debian package %(package)s, or set WENKU_SOFFICE to the soffice program)"
+            ),
+            source_ext=source_ext,
+            package=package,
         )
     target_ext = target.split(":", 1)[0]
     with tempfile.TemporaryDirectory(prefix="wenku-office-") as work:
@@ -88,7 +93,7 @@ def convert(data: bytes, source_ext: str, target: str, package: str) -> bytes:
         if result.is_file() and result.stat().st_size > 0:
             return result.read_bytes()
         output = (root / "log").read_text(encoding="utf-8", errors="replace")
-    raise ImportRefused(_failure(source_ext, returncode, output))
+    raise _failure(source_ext, returncode, output)
 
 
 def network_isolation() -> list[str]:
@@ -165,8 +170,11 @@ def _run(command: list[str], root: Path) -> int:
             _kill_group(process.pid)
             process.wait()
             raise ImportRefused(
-                f"LibreOffice did not finish converting within {timeout} s (WENKU_OFFICE_TIMEOUT); "
-                "the file is too large or too complex"
+                gettext_noop(
+                    "LibreOffice did not finish converting within %(timeout)s s "
+                    "(WENKU_OFFICE_TIMEOUT); the file is too large or too complex"
+                ),
+                timeout=timeout,
             ) from None
         finally:
             _kill_group(process.pid)
@@ -212,16 +220,29 @@ def _group_alive(pgid: int) -> bool:
     return False
 
 
-def _failure(source_ext: str, returncode: int, log: str) -> str:
+def _failure(source_ext: str, returncode: int, log: str) -> ImportRefused:
     if "could not be loaded" in log:
-        return (
-            f"LibreOffice could not open the {source_ext} file: it is damaged, protected with a password, "
-            f"or not really a {source_ext} file"
+        return ImportRefused(
+            gettext_noop(
+                "LibreOffice could not open the %(ext)s file: it is damaged, protected with a password, "
+                "or not really a %(ext)s file"
+            ),
+            ext=source_ext,
         )
     if returncode < 0 or returncode > 128 or "Fatal exception" in log or "failed to map" in log:
-        return (
-            f"LibreOffice crashed converting the {source_ext} file (exit status {returncode}); it may need more "
-            f"memory than WENKU_OFFICE_MEMORY_MB={settings.WENKU_OFFICE_MEMORY_MB} allows, or the file is damaged"
+        return ImportRefused(
+            gettext_noop(
+                "LibreOffice crashed converting the %(ext)s file (exit status %(status)s); it may need more "
+                "memory than WENKU_OFFICE_MEMORY_MB=%(memory_mb)s allows, or the file is damaged"
+            ),
+            ext=source_ext,
+            status=returncode,
+            memory_mb=settings.WENKU_OFFICE_MEMORY_MB,
         )
     detail = " ".join(line for line in log.splitlines() if "javaldx" not in line).strip()[:200]
-    return f"LibreOffice could not convert the {source_ext} file (exit status {returncode}): {detail or 'no output'}"
+    return ImportRefused(
+        gettext_noop("LibreOffice could not convert the %(ext)s file (exit status %(status)s): %(detail)s"),
+        ext=source_ext,
+        status=returncode,
+        detail=detail or "no output",
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +24,7 @@ def store_original(data: bytes, sha256: str, fmt: str) -> tuple[Path, bool]:
     path = original_path(sha256, fmt)
     if path.exists():
         return path, False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # and the file 0600 (mkstemp): for us only
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -32,3 +34,26 @@ def store_original(data: bytes, sha256: str, fmt: str) -> tuple[Path, bool]:
         Path(temp).unlink(missing_ok=True)
         raise
     return path, True
+
+
+def store_stream(chunks: Iterable[bytes], fmt: str) -> tuple[Path, str, int]:
+    """Write a file arriving in chunks (an upload) without holding it in memory: hashed while written, then
+    renamed to its content address. Returns (path, sha256, size)."""
+    directory = Path(settings.WENKU_ORIGINALS_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                handle.write(chunk)
+        sha256 = digest.hexdigest()
+        path = original_path(sha256, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temp, path)  # the same bytes already there: replaced by identical bytes
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path, sha256, size

@@ -25,6 +25,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest import limits
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.sandbox_server import LENGTH, receive_exactly
@@ -60,7 +62,13 @@ def run(
 ):
     """``function(*args)`` in a sandboxed child; its result must be plain data (``marshal``-able). ImportRefused
     raised in the child is raised here; so is any other failure, with a reason for the user."""
-    limit_name = " (limit WENKU_PARSE_TIMEOUT)" if timeout is None else ""  # else the caller's own limit
+    took_too_long = (  # the setting's limit, or the caller's own
+        gettext_noop(
+            "parsing took longer than %(timeout)s s (limit WENKU_PARSE_TIMEOUT): the file is too large or too complex"
+        )
+        if timeout is None
+        else gettext_noop("parsing took longer than %(timeout)s s: the file is too large or too complex")
+    )
     timeout, memory_mb = _configured(timeout, memory_mb)
     parse_limits = parse_limits or limits.active()
     request = pickle.dumps(
@@ -73,17 +81,27 @@ def run(
     if outcome == "ok":
         return value
     if outcome == "refused":
-        raise ImportRefused(value)
+        raise ImportRefused.from_plain(value)
     if outcome == "timeout":
-        raise ImportRefused(f"parsing took longer than {timeout:g} s{limit_name}: the file is too large or too complex")
+        raise ImportRefused(
+            took_too_long,
+            timeout=f"{timeout:g}",
+        )
     if outcome == "memory":
-        raise ImportRefused(f"parsing needed more than {memory_mb} MB of memory (limit WENKU_PARSE_MEMORY_MB)")
+        raise ImportRefused(
+            gettext_noop("parsing needed more than %(memory_mb)s MB of memory (limit WENKU_PARSE_MEMORY_MB)"),
+            memory_mb=memory_mb,
+        )
     if outcome == "crashed":
         raise ImportRefused(
-            f"the parser crashed on this file ({value}); it is damaged, or needs more than "
-            f"{memory_mb} MB of memory (WENKU_PARSE_MEMORY_MB)"
+            gettext_noop(
+                "the parser crashed on this file (%(value)s); it is damaged, or needs more than "
+                "%(memory_mb)s MB of memory (WENKU_PARSE_MEMORY_MB)"
+            ),
+            value=value,
+            memory_mb=memory_mb,
         )
-    raise ImportRefused(f"cannot read the file: {value}")
+    raise ImportRefused(gettext_noop("cannot read the file: %(value)s"), value=value)
 
 
 def _configured(timeout: float | None, memory_mb: int | None) -> tuple[float, int]:
@@ -209,7 +227,7 @@ def _hand_over(sock: socket.socket) -> None:
                 return
             except OSError:
                 if attempt == 2:
-                    raise ImportRefused("cannot start the parser process") from None
+                    raise ImportRefused(gettext_noop("cannot start the parser process")) from None
                 _server = None
 
 

@@ -37,7 +37,6 @@ PRELOAD = (
     "docx.opc.exceptions",
     "docx.table",
     "docx.text.paragraph",
-    "ebooklib.epub",
     "pypdfium2",
     "pypdfium2.raw",
     "charset_normalizer",
@@ -98,7 +97,7 @@ def _child(fd: int) -> None:
     try:
         outcome = ("ok", function(*args))
     except ImportRefused as exc:
-        outcome = ("refused", str(exc))
+        outcome = ("refused", exc.as_plain())
     except MemoryError:
         outcome = ("memory", None)
     except RecursionError:

@@ -2,7 +2,7 @@
 
 The sizes in a zip's headers are only claims. Python's zipfile stops returning data at the claimed size, but to
 read an entry whole it first inflates all of it in memory: an entry claiming 4 KB that inflates to 300 GB would
-take the server down inside python-docx or ebooklib. So every entry is inflated here first, a chunk at a time,
+take the server down inside python-docx or the EPUB reader. So every entry is inflated here first, a chunk at a time,
 and the file is refused as soon as an entry grows past its claimed size or the total past the limit.
 """
 
@@ -12,6 +12,8 @@ import io
 import struct
 import zipfile
 import zlib
+
+from django.utils.translation import gettext_noop
 
 from wenku.ingest.errors import ImportRefused
 
@@ -26,22 +28,33 @@ def open_checked_zip(data: bytes, kind: str) -> zipfile.ZipFile:
     if data.startswith(_OLE_MAGIC):
         old = {".docx": " or an old Word .doc renamed", ".epub": ""}.get(kind, "")
         raise ImportRefused(
-            f"not a valid {kind} file: an OLE compound file, not a zip container "
-            f"(a document protected with a password{old}); remove the password or save it as {kind}"
+            gettext_noop(
+                "not a valid %(kind)s file: an OLE compound file, not a zip container (a document "
+                "protected with a password%(old)s); remove the password or save it as %(kind)s"
+            ),
+            kind=kind,
+            old=old,
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, EOFError, OSError):
-        raise ImportRefused(f"not a valid {kind} file (damaged, or not a zip container)") from None
+        raise ImportRefused(
+            gettext_noop("not a valid %(kind)s file (damaged, or not a zip container)"), kind=kind
+        ) from None
     entries = archive.infolist()
     if len(entries) > MAX_ENTRIES:
-        raise ImportRefused(f"refused: {len(entries)} entries in the {kind} container (limit {MAX_ENTRIES})")
+        raise ImportRefused(
+            gettext_noop("refused: %(count)s entries in the %(kind)s container (limit %(limit)s)"),
+            count=len(entries),
+            kind=kind,
+            limit=MAX_ENTRIES,
+        )
     expanded = sum(e.file_size for e in entries)
     compressed = max(1, sum(e.compress_size for e in entries))
     if expanded > MAX_EXPANDED_BYTES or (expanded > 10 * 1024 * 1024 and expanded / compressed > MAX_RATIO):
         raise _bomb(kind, expanded, data)
     if any(e.flag_bits & 0x1 for e in entries):
-        raise ImportRefused(f"the {kind} file is encrypted")
+        raise ImportRefused(gettext_noop("the %(kind)s file is encrypted"), kind=kind)
     for entry in entries:
         _check_entry(data, entry, kind)
     return archive
@@ -49,7 +62,10 @@ def open_checked_zip(data: bytes, kind: str) -> zipfile.ZipFile:
 
 def _bomb(kind: str, expanded: int, data: bytes) -> ImportRefused:
     return ImportRefused(
-        f"refused: the {kind} would expand to {expanded // (1024 * 1024)} MB from {len(data) // 1024} KB (a zip bomb?)"
+        gettext_noop("refused: the %(kind)s would expand to %(expanded_mb)s MB from %(size_kb)s KB (a zip bomb?)"),
+        kind=kind,
+        expanded_mb=expanded // (1024 * 1024),
+        size_kb=len(data) // 1024,
     )
 
 
@@ -59,12 +75,21 @@ def _check_entry(data: bytes, entry: zipfile.ZipInfo, kind: str) -> None:
         return  # stored data is as long as it is: nothing to expand
     if entry.compress_type != zipfile.ZIP_DEFLATED:  # bzip2 and LZMA readers inflate without any bound
         raise ImportRefused(
-            f"not a valid {kind} file: {entry.filename!r} uses compression method {entry.compress_type}, "
-            f"which {kind} files never use"
+            gettext_noop(
+                "not a valid %(kind)s file: %(filename)s uses compression method "
+                "%(compress_type)s, which %(kind)s files never use"
+            ),
+            kind=kind,
+            filename=f"{entry.filename!r}",
+            compress_type=entry.compress_type,
         )
     start = _data_offset(data, entry)
     if start is None:
-        raise ImportRefused(f"not a valid {kind} file (damaged: {entry.filename!r} cannot be found)")
+        raise ImportRefused(
+            gettext_noop("not a valid %(kind)s file (damaged: %(filename)s cannot be found)"),
+            kind=kind,
+            filename=f"{entry.filename!r}",
+        )
     compressed = memoryview(data)[start : start + entry.compress_size]
     inflater = zlib.decompressobj(-15)
     produced = 0
@@ -75,14 +100,24 @@ def _check_entry(data: bytes, entry: zipfile.ZipInfo, kind: str) -> None:
                 produced += len(inflater.decompress(pending, _CHUNK_OUT))  # never more than a chunk at once
                 if produced > entry.file_size:
                     raise ImportRefused(
-                        f"refused: {entry.filename!r} in the {kind} expands beyond the {entry.file_size} bytes "
-                        "its header claims (a zip bomb?)"
+                        gettext_noop(
+                            "refused: %(filename)s in the %(kind)s expands beyond the %(file_size)s bytes its "
+                            "header claims (a zip bomb?)"
+                        ),
+                        filename=f"{entry.filename!r}",
+                        kind=kind,
+                        file_size=entry.file_size,
                     )
                 pending = inflater.unconsumed_tail
             if inflater.eof:
                 break
     except zlib.error as exc:
-        raise ImportRefused(f"not a valid {kind} file (damaged: {entry.filename!r}: {exc})") from None
+        raise ImportRefused(
+            gettext_noop("not a valid %(kind)s file (damaged: %(filename)s: %(exc)s)"),
+            kind=kind,
+            filename=f"{entry.filename!r}",
+            exc=exc,
+        ) from None
 
 
 def _data_offset(data: bytes, entry: zipfile.ZipInfo) -> int | None:

@@ -5,6 +5,7 @@ from django.contrib import admin
 from wenku.library.admin_articles import ArticleInline
 from wenku.library.articles import recompute_articles
 from wenku.library.models import Category, Document
+from wenku.ops.events import log_moderation
 
 
 @admin.register(Category)
@@ -39,3 +40,18 @@ class DocumentAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         recompute_articles(form.instance)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        moderated = {f: form.cleaned_data[f] for f in ("status", "visibility") if f in form.changed_data}
+        if change and moderated:
+            log_moderation("admin_change", obj, request.user, **moderated)
+
+    def delete_model(self, request, obj) -> None:
+        log_moderation("delete", obj, request.user, via="admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for document_id, title in queryset.values_list("id", "title"):
+            log_moderation("delete", document_id, request.user, title=title, via="admin")
+        super().delete_queryset(request, queryset)

@@ -216,6 +216,7 @@ class Document(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             DocumentChange.objects.create(document_id=self.pk)
+            FollowUp.enqueue([self.pk], FollowUp.Step.DOWNLOADS)  # its download files are made again
 
     @property
     def reading_minutes(self) -> int:
@@ -320,3 +321,28 @@ class DocumentChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class FollowUp(models.Model):
+    """The second outbox: work that must follow a document's import or change, other than the indexes (those
+    follow DocumentChange). Written in the same transaction as the document, done by `wenku worker` (or by
+    `wenku import` before it returns) and deleted only when done, so a crash at any point leaves it to be
+    done again. Each step is idempotent. Not a foreign key: a step may find its document deleted, and says so."""
+
+    class Step(models.TextChoices):
+        REVIEW = "review", "近似重复审查"
+        DOWNLOADS = "downloads", "生成下载文件"
+
+    document_id = models.BigIntegerField()
+    step = models.CharField(max_length=16, choices=Step)
+    created = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["step", "document_id"], name="follow_up_once_per_step")]
+
+    @classmethod
+    def enqueue(cls, document_ids, step: str) -> None:
+        cls.objects.bulk_create((cls(document_id=i, step=step) for i in document_ids), ignore_conflicts=True)

@@ -57,8 +57,7 @@ def listed_titles(document_ids: list[int], user) -> dict[int, tuple[str, int]]:
         return {}
     marks = ", ".join(["%s"] * len(document_ids))
     sql = (
-        f"SELECT id, title, chars, status, visibility, uploader_id FROM {Document._meta.db_table} "
-        f"WHERE id IN ({marks})"
+        f"SELECT id, title, chars, status, visibility, uploader_id FROM {Document._meta.db_table} WHERE id IN ({marks})"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, list(document_ids))

@@ -1,4 +1,5 @@
-"""Staff edit the site dictionary here; saving a word re-indexes the documents that contain it."""
+"""Staff edit the site dictionary here; saving a word queues the documents that contain it for the worker to
+re-index (never inside the admin request)."""
 
 from django.contrib import admin, messages
 
@@ -14,4 +15,4 @@ class SiteWordAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         count = add_site_word(obj.word)
-        messages.info(request, f"“{obj.word}”已加入词典，{count} 篇文档已重新索引。")
+        messages.info(request, f"“{obj.word}”已加入词典，{count} 篇文档已排队重新索引（由后台任务完成）。")

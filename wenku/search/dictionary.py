@@ -24,7 +24,8 @@ def load_site_words() -> None:
 
 
 def add_site_word(word: str) -> int:
-    """Add a word and queue the documents that contain it for re-indexing; returns how many."""
+    """Add a word and queue the documents that contain it for re-indexing (the worker, or the command that
+    called this, applies the queue); returns how many."""
     word = normalize(word.strip())
     if not word or len(word) > 50 or any(c.isspace() for c in word):
         raise ValueError("a word is 1–50 characters without spaces")
@@ -33,7 +34,6 @@ def add_site_word(word: str) -> int:
     load_site_words()
     affected = documents_containing(word)
     indexing.reindex_documents(affected)
-    indexing.apply_pending(rebuild_stale=False)
     return len(affected)
 
 

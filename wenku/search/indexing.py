@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from wenku.library.models import Document, DocumentChange, Page
 from wenku.search.backends.base import IndexDocument
 from wenku.search.registry import get_backend
+from wenku.search.writer_lock import holds_index_writer
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -36,6 +37,7 @@ def followers() -> list:
     return [import_string(path)() for path in getattr(settings, "WENKU_INDEX_FOLLOWERS", [])]
 
 
+@holds_index_writer
 def apply_pending(limit: int = 100_000, rebuild_stale: bool = True) -> int:
     """Apply up to ``limit`` outbox entries; returns how many documents were (re)indexed or removed.
 
@@ -94,6 +96,7 @@ def has_pending() -> bool:
     return DocumentChange.objects.exists()
 
 
+@holds_index_writer
 def rebuild(progress: Callable[[int, int], None] | None = None, targets: list | None = None) -> int:
     """Index every searchable document from scratch: into the search index and its followers, or only into
     ``targets`` (a follower whose own format changed). The outbox is emptied only by a full rebuild."""

@@ -76,7 +76,7 @@ def search(raw: str, user=None, filters: Filters | None = None, sort: str = "rel
 
 
 def _search(query: ParsedQuery, user, filters: Filters, sort: str, page: int, size: int) -> Results:
-    _catch_up()
+    _require_usable_index()
     backend = get_backend()
     offset = (page - 1) * size
     if sort == "views":
@@ -97,37 +97,15 @@ def _search(query: ParsedQuery, user, filters: Filters, sort: str, page: int, si
     return Results(query=query, total=total, hits=hits, page=page, size=size)
 
 
-CATCH_UP_LIMIT = 200  # a search request indexes at most this many waiting documents (an import does the rest)
-
-
-def catch_up() -> None:
-    """Apply a few outbox entries left by other processes (a web upload, a crash) before using the indexes (查重,
-    near-duplicate review). Best effort: an unusable search index is logged, not raised; those callers go on
-    (the 查重 index answers for itself)."""
-    try:
-        _catch_up()
-    except SearchUnavailable as exc:
-        forget_backend()
-        log.warning("pending index changes not applied: %s", exc)
-
-
-def _catch_up() -> None:
-    """catch_up() before a search, which raises SearchUnavailable for an index it cannot use.
-
-    A damaged index is never rebuilt here, and a missing or outdated one only when the whole library is no more
-    work than one catch-up (a new site's first documents): a rebuild reads the whole library and would hold the
-    request for minutes. Otherwise SearchUnavailable (503) says to run `wenku reindex`, which `wenku serve` also
-    does at start."""
+def _require_usable_index() -> None:
+    """Before a search: refuse (503, saying what to do) an index that cannot answer. A search writes nothing:
+    documents waiting in the outbox are indexed by `wenku worker` (or `wenku import`), never inside a request."""
     backend = get_backend()
-    stale = backend.needs_rebuild()
-    if stale or indexing.has_pending():
-        state, detail = backend.state()  # before writing: tantivy aborts the process on a damaged segment's merge
-        if state == "damaged" or (stale and indexing.searchable_documents().count() > CATCH_UP_LIMIT):
-            raise SearchUnavailable(detail)
-        try:
-            indexing.apply_pending(limit=CATCH_UP_LIMIT, rebuild_stale=False)
-        except (ValueError, OSError) as exc:  # another process holds the index writer: it will apply them
-            log.info("index busy, pending changes left for later: %s", exc)
+    if backend.needs_rebuild():
+        state, detail = backend.state()
+        if state == "missing" and not indexing.searchable_documents().exists():
+            return  # a new site with nothing to find yet: an empty answer, not an error
+        raise SearchUnavailable(detail)
 
 
 def _results(query: ParsedQuery, window: list[tuple[int, float]], user) -> list[ResultHit]:

@@ -11,26 +11,31 @@ Tokens, as space-joined strings for a whitespace tokenizer:
   that occurs in a text is a phrase of consecutive bigrams in its stream, so a phrase query never misses.
 - ``chars``: every Han character, for one-character queries.
 - ``words``: rjieba search-mode words, for relevance.
+
+Indexing whole documents takes the vectorised path of wenku.text.fast_analysis (same output; tests compare them).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from wenku.text import fast_analysis
 
 ANALYZER_VERSION = 1
 SEPARATOR = "|"
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U000323af"
 _RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<word>[^\\W_{HAN}]+)")
-_HAN_CHAR = re.compile(f"[{HAN}]")
+HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 @cache
-def _fold_table() -> dict[int, str]:
+def fold_table() -> dict[int, str]:
     table: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
     table[0x3000] = " "
     for cp in range(ord("A"), ord("Z") + 1):
@@ -43,7 +48,9 @@ def _fold_table() -> dict[int, str]:
 
 def normalize(text: str) -> str:
     """Fold ``text`` for matching; ``len(normalize(t)) == len(t)`` always."""
-    return text.translate(_fold_table())
+    if len(text) >= fast_analysis.SHORT:
+        return fast_analysis.fold(text)
+    return text.translate(fold_table())
 
 
 @dataclass(frozen=True)
@@ -70,18 +77,24 @@ def grams_of(normalized: str) -> list[str]:
 
 
 def index_tokens(text: str, with_words: bool = True) -> Tokens:
-    normalized = normalize(text)
-    return Tokens(
-        grams=" ".join(grams_of(normalized)),
-        chars=" ".join(_HAN_CHAR.findall(normalized)),
-        words=" ".join(words_of(normalized)) if with_words else "",
-    )
+    normalized, grams, chars = fast_analysis.analyse(text, with_chars=True)
+    return Tokens(grams=grams, chars=chars, words=words_text(normalized) if with_words else "")
 
 
 def words_of(normalized: str) -> list[str]:
     import rjieba
 
     return [w for w in rjieba.cut_for_search(normalized) if _RUN.fullmatch(w)]
+
+
+def words_text(normalized: str) -> str:
+    """The words of ``words_of``, joined by spaces, in another order: each distinct word is checked once and
+    written as often as it occurs (the index keeps frequencies, not positions). rjieba releases the GIL, so this
+    can run in a thread beside the rest of the indexing."""
+    import rjieba
+
+    counts = Counter(rjieba.cut_for_search(normalized))
+    return "".join((word + " ") * count for word, count in counts.items() if _RUN.fullmatch(word))[:-1]
 
 
 def add_words(words: list[str]) -> None:
@@ -98,7 +111,7 @@ def runs_of(text: str) -> list[str]:
 
 
 def is_single_han(token: str) -> bool:
-    return len(token) == 1 and bool(_HAN_CHAR.match(token))
+    return len(token) == 1 and bool(HAN_CHAR.match(token))
 
 
 def find_runs(text: str, runs: list[str]) -> list[tuple[int, int]]:

@@ -2,24 +2,30 @@
 
 Pure text in, (paragraph index, title) out. A paragraph is a candidate when it reads like a title (short, no
 sentence-ending punctuation, not an in-text section heading such as "一、…", "（一）…", "1. …" or "第一，") and
-body text follows it, possibly after a subtitle ("——在…上的讲话"), a date or an author line. A candidate becomes
-an article when enough evidence says so: a title pattern ("…在…上的讲话", "…发言材料", "…心得体会", "…的报告",
-"第三篇"…), a heading in the file's structure (.docx/.html/.epub/markdown), or an opening that starts a piece
-("同志们：", "新华社北京…电", a date line). Fewer than two articles means a single document: nothing is returned.
+body text follows it, possibly after a subtitle ("——在…上的讲话"), a date or an author line. In-text headings are
+never candidates, so they never start an article.
 
-Plain text without markup (news concatenated as .txt) also uses the compilation's own layout: a newspaper column
-after a headline ("（人民论坛）"), a dateline below or the end of a piece above ("（本报雅加达10月27日电）") anchor an
-article; candidates shaped like a neighbour of the same article form a series of subheads ("历史背景 / 亲历者说 /
-参观贴士"); in a news compilation every other candidate that does not read like a subhead (comma, colon) starts an
-article; and a count in the compilation's title ("…-12篇") is met by adding or dropping the weakest candidates.
-When the file marks its titles as headings, unmarked lines do not start articles.
+Whether a candidate starts an article is decided by a small trained model (article_model.json, next to this file:
+logistic regression or a few shallow trees, evaluated in pure Python) over the candidate's line features: a title
+pattern ("…在…上的讲话", "第三篇"…), a heading in the file's structure (.docx/.html/.epub/markdown), a newspaper
+column ("（人民论坛）"), a subtitle or date line, an opening that starts a piece ("同志们：", "新华社北京…电"), the end
+of a piece above it, a series of parallel subheads it belongs to, its length and punctuation, the text around it,
+and what the whole file looks like (marked headings, a news layout). bench/train_articles.py trains it on
+compilations built from the development corpus. Fewer than two articles means a single document: nothing is
+returned. A count in the compilation's title ("…-12篇") is met by adding or dropping the least certain candidates.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from collections.abc import Collection
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from itertools import accumulate
+from pathlib import Path
 
 _NUM = "一二三四五六七八九十百零〇○两"
 _SENTENCE_END = "。！？；，、：:…!?;,"
@@ -72,50 +78,72 @@ _ENDING = re.compile(
     r"^(?:[（(](?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,40}(?:电|记者|作者|来源|责编|编辑|整理)"
     r"(?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,40}[）)]"
     r"|《\s*人民日报\s*》.{0,30}版[）)]?"
-    r"|(?:版式设计|数据来源|栏目投稿邮箱|责任编辑|责编|来源|图片来源)[：:].{0,60}"
-    r"|谢谢(?:大家|各位)?[！!。.])$"
+    r"|(?:版式设计|数据来源|栏目投稿邮箱|责任编辑|责编|来源|图片来源|(?:本版)?(?:制图|摄影|绘图|漫画|设计))[：:].{0,60}"
+    r"|谢谢(?:大家|各位)?[！!。.]"
+    r"|.{0,24}(?:摄|摄影报道|供图)(?:[（(][^（）()]{0,12}[）)])?"  # a photo credit: "王 正摄（人民视觉）"
+    # a reader's signature: "河北唐山市  许贵元"
+    r"|[\u4e00-\u9fff]{1,10}[省市县区镇乡村][ \u3000]+[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,2})$"
 )
 _PARENTHESIZED = re.compile(r"^[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _DATED = re.compile(r"^[（(].{0,10}\d{4}\s*年.{0,30}[）)]$")
 
 TITLE_MIN, TITLE_MAX = 4, 64
 _BLOCK_MAX = 4
-THRESHOLD = 2
+
+MODEL_PATH = Path(__file__).with_name("article_model.json")
 
 
 @dataclass(frozen=True)
 class Candidate:
     index: int
     title: str
-    score: float
     end: int = 0  # the first body paragraph after the title block
     strong: bool = False  # evidence beyond layout: a title pattern, a heading, a column, a subtitle or date line
     separated: bool = False  # a dateline below it ("本报北京5月11日电") or the end of a piece above it
     shape: tuple[int, ...] = ()  # the lengths of the title block's lines
 
 
-def detect_articles(paragraphs: list[str], headings: Collection[int] = ()) -> list[tuple[int, str]]:
+def detect_articles(
+    paragraphs: list[str], headings: Collection[int] = (), model: Model | None = None
+) -> list[tuple[int, str]]:
     """(paragraph index, title) of each article, in order; [] for a single document.
 
     Paragraph 0 counts as a heading only through its text: plain-text import marks every first line a heading.
+    ``model`` is the shipped one unless given (the trainer tries others).
     """
-    headings = set(headings) - {0}
-    candidates = _candidates(paragraphs, headings)
-    chosen = [c for c in candidates if c.score >= THRESHOLD]
-    marked = [c for c in chosen if c.index in headings]
-    if len(marked) >= 2:
-        # the file marks its titles as headings: an unmarked line is a subhead or a signature, unless it names
-        # itself a piece ("第三篇", "…的讲话") as a marked title never does here
-        chosen = [c for c in chosen if c.index in headings or (_numbered_piece(c.title) or _has_kind(c.title))]
-    if not headings:  # no markup: the compilation's own layout decides between headlines and subheads
-        chosen = _by_layout(candidates, chosen)
+    marks = set(headings) - {0}
+    candidates = _candidates(paragraphs, marks)
+    if len(candidates) < 2:
+        return []  # a single document: most files end here, before any feature is computed
+    rows = _features(paragraphs, candidates, marks)
+    model = model or load_model()
+    return decide(paragraphs, candidates, chances(model, paragraphs, candidates, rows), model.threshold)
+
+
+def decide(
+    paragraphs: Sequence[str], candidates: list[Candidate], likelihoods: list[float], threshold: float
+) -> list[tuple[int, str]]:
+    """The articles, from how likely each candidate starts one: the likely ones, less table-of-contents entries,
+    as many as the compilation's title announces; none if fewer than two."""
+    chance = dict(zip((c.index for c in candidates), likelihoods, strict=True))
+    chosen = [c for c in candidates if chance[c.index] >= threshold]
     chosen = _drop_table_of_contents(chosen)
     wanted = _count_hint(paragraphs[0]) if paragraphs else None
     if wanted:
-        chosen = _fit_count(paragraphs, candidates, chosen, wanted)
+        chosen = _fit_count(candidates, chosen, chance, wanted)
     if len(chosen) < 2:
         return []
     return [(c.index, c.title) for c in chosen]
+
+
+def candidate_features(
+    paragraphs: Sequence[str], headings: Collection[int] = ()
+) -> tuple[list[Candidate], list[dict[str, float]]]:
+    """The candidates of a file and, for each, the features the model reads (also what the trainer learns from)."""
+    marks = set(headings) - {0}
+    candidates = _candidates(paragraphs, marks)
+    return candidates, _features(paragraphs, candidates, marks)
 
 
 def is_section_heading(text: str) -> bool:
@@ -132,7 +160,15 @@ def title_like(text: str) -> bool:
         return False
     if _SUBTITLE.match(text) or _DATE_LINE.match(text) or _OPENER.match(text) or _SOURCE_LINE.match(text):
         return False
-    if _PARENTHESIZED.match(text) or _ENDING.match(text):
+    if _PARENTHESIZED.match(text) or _ENDING.match(text) or not _HAN.search(text):
+        return False  # a Chinese title has Chinese in it ("Public domainfalse" is a scrap of markup)
+    return not is_section_heading(text) or _numbered_piece(text)
+
+
+def _lead_line(text: str) -> bool:
+    """ "沈浩：", "财政部、医保局要求：": a short line that opens a two-line headline with a colon."""
+    text = text.strip()
+    if not 2 <= len(text) <= 24 or text[-1] not in "：:" or "。" in text or _OPENER.match(text):
         return False
     return not is_section_heading(text) or _numbered_piece(text)
 
@@ -149,27 +185,37 @@ def _has_kind(text: str) -> bool:
     return bool(_KIND.search(text))
 
 
-def _candidates(paragraphs: list[str], headings: set[int]) -> list[Candidate]:
+def _candidates(paragraphs: Sequence[str], headings: set[int]) -> list[Candidate]:
     found: list[Candidate] = []
     count = len(paragraphs)
     index = 0
     while index < count:
-        if not title_like(paragraphs[index]):
+        lead = _lead_line(paragraphs[index]) and index + 1 < count and title_like(paragraphs[index + 1])
+        if not lead and not title_like(paragraphs[index]):
             index += 1
             continue
-        end = _block_end(paragraphs, index)
+        end = _block_end(paragraphs, index + lead)
         if end >= count:
             break  # no body follows
         if _ENDING.match(paragraphs[end].strip()):
             index = end  # a signature and date above "（新华社北京5月18日电）": the end of a piece, not a title
             continue
-        start = _block_start(paragraphs, index, end, headings)
-        score, strong = _score(paragraphs, start, end, headings)
+        start = index if lead else _block_start(paragraphs, index, end, headings)
+        title = paragraphs[start].strip()
+        block = [p.strip() for p in paragraphs[start + 1 : end]]
+        strong = (
+            _numbered_piece(title)
+            or _has_kind(title)
+            or any(_NEWS_COLUMN.search(line) for line in [title, *block])
+            or start in headings
+            or any(_SUBTITLE.match(line) or _DATED.match(line) for line in block)
+            or start == 1
+        )
         shape = tuple(len(p.strip()) for p in paragraphs[start:end])
         separated = bool(_DATELINE.match(paragraphs[end].strip())) or (
             start > 0 and bool(_ENDING.match(paragraphs[start - 1].strip()))
         )
-        found.append(Candidate(start, paragraphs[start].strip(), score, end, strong, separated, shape))
+        found.append(Candidate(start, title, end, strong, separated, shape))
         index = end
     return found
 
@@ -222,78 +268,125 @@ def _lead_in(text: str) -> bool:
     return text.strip().endswith(("——", "—"))
 
 
-def _score(paragraphs: list[str], start: int, end: int, headings: set[int]) -> tuple[float, bool]:
-    """How much says that the block [start, end) is an article's title block, and whether any of it is more than
-    layout (a title pattern, a heading, a newspaper column, a subtitle or a date line)."""
-    title = paragraphs[start].strip()
-    block = [p.strip() for p in paragraphs[start + 1 : end]]
-    score = 0.0
-    strong = False
-    if _numbered_piece(title):
-        score += 3
-        strong = True
-    elif _has_kind(title):
-        score += 2
-        strong = True
-    if any(_NEWS_COLUMN.search(line) for line in [title, *block]):
-        score += 2  # a headline's column: about a third of newspaper headlines, about 1% of their subheads
-        strong = True
-    elif _COLUMN_TAG.search(title):
-        score += 1
-    if start in headings:
-        score += 2
-        strong = True
-    if any(_SUBTITLE.match(line) or _DATED.match(line) for line in block):
-        score += 2
-        strong = True
-    elif block:
-        score += 1  # a kicker, an author line: more than a heading inside a piece has
-    if _OPENER.match(paragraphs[end].strip()):
-        score += 2
-    if start > 0 and _ENDING.match(paragraphs[start - 1].strip()):
-        score += 1
-    if start == 1:
-        score += 2  # right under the compilation's title
-        strong = True
-    return score, strong
+def _features(paragraphs: Sequence[str], candidates: list[Candidate], headings: set[int]) -> list[dict[str, float]]:
+    """One row of named features per candidate: the evidence of its title block, its layout against the other
+    candidates (a subhead has siblings of its shape and follows its headline closely) and the file's own layout."""
+    if not candidates:
+        return []
+    series = _series(candidates)
+    marked = sum(c.index in headings for c in candidates)
+    news = sum(c.separated or bool(_NEWS_COLUMN.search(c.title)) for c in candidates)
+    lengths = sorted(len(c.title) for c in candidates)
+    typical_length = lengths[len(lengths) // 2]
+    sizes = _prefix(paragraphs)
+    total = sizes[-1] or 1
+    gaps = [
+        _chars(sizes, c.end, candidates[i + 1].index if i + 1 < len(candidates) else len(paragraphs))
+        for i, c in enumerate(candidates)
+    ]
+    typical_gap = sorted(gaps)[len(gaps) // 2] or 1
+    hint = _count_hint(paragraphs[0]) if paragraphs else None
+    last_anchor, next_anchor = _nearest(candidates, [_anchor(c) for c in candidates])
+    rows = []
+    for position, c in enumerate(candidates):
+        start, end, title = c.index, c.end, c.title
+        block = [p.strip() for p in paragraphs[start + 1 : end]]
+        before = candidates[position - 1].end if position else 1
+        gap_before = _chars(sizes, before, start)
+        column = any(_NEWS_COLUMN.search(line) for line in [title, *block])
+        subtitle = any(_SUBTITLE.match(line) or _DATED.match(line) for line in block)
+        previous = paragraphs[start - 1].strip() if start > 0 else ""
+        following = paragraphs[end].strip()
+        shape_neighbours = sum(
+            _same_shape(c.shape, other.shape)
+            for other in candidates[max(0, position - 2) : position] + candidates[position + 1 : position + 3]
+        )
+        last, upcoming = last_anchor[position], next_anchor[position]
+        rows.append(
+            {
+                "numbered_piece": float(_numbered_piece(title)),
+                "kind": float(_has_kind(title)),
+                "news_column": float(column),
+                "column_tag": float(not column and bool(_COLUMN_TAG.search(title))),
+                "heading": float(start in headings),
+                "unmarked_in_marked_file": float(marked >= 2 and start not in headings),
+                "file_has_headings": float(bool(headings)),
+                "subtitle_or_date": float(subtitle),
+                "kicker_or_author": float(bool(block) and not subtitle),
+                "block_lines": float(len(block)),
+                "opener_after": float(bool(_OPENER.match(following))),
+                "dateline_after": float(bool(_DATELINE.match(following))),
+                "ending_before": float(start > 0 and bool(_ENDING.match(previous))),
+                "under_file_title": float(start == 1),
+                "in_series": float(start in series),
+                "shape_neighbours": float(shape_neighbours),
+                "strong": float(c.strong),
+                "comma": float("，" in title or "," in title),
+                "colon": float("：" in title or ":" in title),
+                "space": float(bool(_INNER_SPACE.search(title))),
+                "quote": float(not _QUOTES.isdisjoint(title)),
+                "digit": float(any(map(str.isdigit, title))),
+                "title_length": len(title) / 10,
+                "title_length_ratio": math.log(len(title) / typical_length),
+                "gap_before": math.log1p(gap_before),
+                "gap_after": math.log1p(gaps[position]),
+                "gap_after_ratio": math.log((gaps[position] + 1) / typical_gap),
+                "paragraphs_before": math.log1p(max(0, start - before)),
+                "previous_length": math.log1p(len(previous)),
+                "previous_ends_sentence": float(previous[-1:] in _PIECE_END if previous else 1),
+                "next_length": math.log1p(len(following)),
+                "since_anchor": math.log1p(_chars(sizes, last.end if last else 1, start)),
+                "until_anchor": math.log1p(_chars(sizes, end, upcoming.index if upcoming else len(paragraphs))),
+                "lead_in": float(_lead_in(title) or title[-1:] in "：:"),
+                "reading_guide_after": float(following.startswith(("核心阅读", "编者按", "阅读提示"))),
+                "news_file": float(news >= 2),
+                "candidate_share": len(candidates) / max(1, len(paragraphs)),
+                "articles_per_10k_chars": len(candidates) * 10000 / total,
+                "count_hint": float(hint is not None),
+            }
+        )
+    return rows
+
+
+_INNER_SPACE = re.compile(r"\S[ \u3000]+\S")
+_PIECE_END = "。！？”’」』）)!?…"
+_QUOTES = frozenset('“”《》"')
+
+
+def _prefix(paragraphs: Sequence[str]) -> list[int]:
+    """Running character counts: the text of paragraphs [a, b) has _chars(prefix, a, b) characters."""
+    return list(accumulate((len(p) for p in paragraphs), initial=0))
+
+
+def _chars(prefix: list[int], start: int, end: int) -> int:
+    return max(0, prefix[end] - prefix[start]) if start < len(prefix) else 0
+
+
+def _nearest(candidates: list[Candidate], marked: list[bool]) -> tuple[list[Candidate | None], list[Candidate | None]]:
+    """For each candidate, the closest marked candidate before it and after it."""
+    before: list[Candidate | None] = []
+    last = None
+    for c, flag in zip(candidates, marked, strict=True):
+        before.append(last)
+        last = c if flag else last
+    after: list[Candidate | None] = []
+    upcoming = None
+    for c, flag in zip(reversed(candidates), reversed(marked), strict=True):
+        after.append(upcoming)
+        upcoming = c if flag else upcoming
+    return before, after[::-1]
 
 
 def _drop_table_of_contents(chosen: list[Candidate]) -> list[Candidate]:
     """A title that appears again later is a table-of-contents entry, not the article."""
-    titles = [c.title for c in chosen]
-    return [c for i, c in enumerate(chosen) if c.title not in titles[i + 1 :]]
-
-
-def _by_layout(candidates: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
-    """Plain text: tell a compilation's headlines from the subheads inside its articles by their layout.
-
-    The subheads of one article come in parallel series ("历史背景 / 亲历者说 / 参观贴士", "畅通道路销路 / 聚焦深度贫困
-    / …"): about 60% of People's Daily subheads have a sibling of the same shape in their article, while a
-    headline matches one of its own subheads in about 2% of articles. A candidate shaped like the candidate
-    before or after it is a subhead unless something beyond layout says it is a title. Once the compilation has
-    two articles, any other candidate with some evidence of a title block (a kicker or subtitle, an opener, the
-    end of a piece above it) that is not part of such a series starts an article too: a news article rarely has a
-    single, unparalleled subhead. In a news compilation (two articles with a dateline, the end of a piece above or
-    a column), that holds even without such evidence, unless the line reads like a subhead (a comma, a colon).
-    """
-    series = _series(candidates)
-    kept = [c for c in chosen if c.strong or c.separated or c.index not in series]
-    if len(kept) < 2:
-        return kept
-    taken = {c.index for c in kept}
-    news = sum(c.separated or bool(_NEWS_COLUMN.search(c.title)) for c in kept) >= 2
-    least = 0 if news else 1
-    promoted = [
-        c
-        for c in candidates
-        if c.index not in taken and (c.separated or (c.index not in series and _plain_score(c) >= least))
-    ]
-    return sorted(kept + promoted, key=lambda c: c.index)
+    last = {c.title: i for i, c in enumerate(chosen)}
+    return [c for i, c in enumerate(chosen) if last[c.title] == i]
 
 
 def _series(candidates: list[Candidate], reach: int = 3) -> set[int]:
     """Candidates with a sibling of the same shape among the next few candidates of the same article: between
-    two confident article starts (a title pattern, a column, a dateline, the end of a piece), nothing else."""
+    two confident article starts (a title pattern, a column, a dateline, the end of a piece), nothing else.
+    About 60% of People's Daily subheads have such a sibling, a headline one of its own subheads in about 2%."""
     found: set[int] = set()
     for position, first in enumerate(candidates):
         if _anchor(first):
@@ -304,12 +397,6 @@ def _series(candidates: list[Candidate], reach: int = 3) -> set[int]:
             if _same_shape(first.shape, second.shape):
                 found.update((first.index, second.index))
     return found
-
-
-def _plain_score(candidate: Candidate) -> float:
-    """The score, less a point for a comma and for a colon in the title: in People's Daily, 31% of subheads and 10%
-    of headlines have a comma ("科研像飞机起飞一样，跑道够长，…"), 7% and 3% a colon ("胡铁卿：82岁，…")."""
-    return candidate.score - ("，" in candidate.title) - ("：" in candidate.title)
 
 
 def _anchor(candidate: Candidate) -> bool:
@@ -348,27 +435,110 @@ def _count_hint(title: str) -> int | None:
 
 
 def _fit_count(
-    paragraphs: list[str], candidates: list[Candidate], chosen: list[Candidate], wanted: int
+    candidates: list[Candidate], chosen: list[Candidate], chance: dict[int, float], wanted: int
 ) -> list[Candidate]:
-    """Add or drop candidates until the count the title announces is met, as far as the candidates allow.
-
-    Dropped first: the least evidence, then the shortest text above it back to the previous article (a subhead
-    follows its title closely). Added first: the most evidence, then the longest text above it.
-    """
+    """Add or drop candidates until the count the title announces is met, as far as the candidates allow: the
+    least likely go first, the most likely come in first."""
     chosen = list(chosen)
-    series = _series(candidates)
-
-    def weight(candidate: Candidate, among: list[Candidate]) -> tuple:
-        before = [c.index for c in among if c.index < candidate.index]
-        start = before[-1] if before else 0
-        gap = sum(len(p) for p in paragraphs[start : candidate.index])
-        return (_anchor(candidate), candidate.index not in series, _plain_score(candidate), gap)
-
     while len(chosen) > wanted:
-        chosen.remove(min(chosen, key=lambda c: weight(c, chosen)))
-    rest = [c for c in candidates if c not in chosen]
-    while len(chosen) < wanted and rest:
-        best = max(rest, key=lambda c: weight(c, chosen))
-        rest.remove(best)
-        chosen = sorted([*chosen, best], key=lambda c: c.index)
-    return chosen
+        chosen.remove(min(chosen, key=lambda c: chance[c.index]))
+    taken = {c.index for c in chosen}
+    rest = sorted((c for c in candidates if c.index not in taken), key=lambda c: -chance[c.index])
+    chosen.extend(rest[: max(0, wanted - len(chosen))])
+    return sorted(chosen, key=lambda c: c.index)
+
+
+# ---- the model: its coefficients or trees come from article_model.json --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic regression (``weights``, ``bias``) or boosted trees (``trees``, ``bias``) over named features."""
+
+    features: tuple[str, ...]
+    threshold: float
+    bias: float
+    weights: tuple[float, ...] = ()
+    trees: tuple[tuple[tuple, ...], ...] = ()  # per tree, per node: (feature, threshold, left, right, value)
+    context: Model | None = None  # a second model that also reads how likely the neighbours are (see chances)
+
+    def probability(self, row: dict[str, float]) -> float:
+        values = [row[name] for name in self.features]
+        score = self.bias + self._trees_score(values)
+        if self.weights:
+            score += sum(w * x for w, x in zip(self.weights, values, strict=True))
+        return 1 / (1 + math.exp(-max(-60.0, min(60.0, score))))
+
+    @cached_property
+    def _trees_score(self) -> Callable[[list[float]], float]:
+        """The trees as one Python function of nested ifs: several times faster than walking the nodes."""
+        lines = ["def score(v):", "    s = 0.0"]
+
+        def emit(tree: tuple[tuple, ...], node: int, depth: int) -> None:
+            feature, threshold, left, right, value = tree[node]
+            pad = "    " * depth
+            if int(feature) < 0:
+                lines.append(f"{pad}s += {float(value)!r}")
+                return
+            lines.append(f"{pad}if v[{int(feature)}] <= {float(threshold)!r}:")
+            emit(tree, int(left), depth + 1)
+            lines.append(f"{pad}else:")
+            emit(tree, int(right), depth + 1)
+
+        for tree in self.trees:
+            emit(tree, 0, 1)
+        lines.append("    return s")
+        namespace: dict = {}
+        exec(compile("\n".join(lines), "<article model>", "exec"), namespace)  # only numbers from the model file
+        return namespace["score"]
+
+
+def model_from_json(data: dict) -> Model:
+    return Model(
+        features=tuple(data["features"]),
+        threshold=float(data["threshold"]),
+        bias=float(data["bias"]),
+        weights=tuple(float(w) for w in data.get("weights", ())),
+        trees=tuple(tuple(tuple(node) for node in tree) for tree in data.get("trees", ())),
+        context=model_from_json(data["context"]) if data.get("context") else None,
+    )
+
+
+def chances(model: Model, paragraphs: Sequence[str], candidates: list[Candidate], rows: list[dict]) -> list[float]:
+    """How likely each candidate starts an article: the model's first answer, then, with a context model, a second
+    one that also knows how likely the candidates around it are (a subhead follows a likely headline closely)."""
+    first = [model.probability(row) for row in rows]
+    if model.context is None:
+        return first
+    around = context_features(paragraphs, candidates, first)
+    return [model.context.probability(row | extra) for row, extra in zip(rows, around, strict=True)]
+
+
+def context_features(
+    paragraphs: Sequence[str], candidates: list[Candidate], first: list[float]
+) -> list[dict[str, float]]:
+    sizes = _prefix(paragraphs)
+    likely = sum(p >= 0.5 for p in first)
+    last_likely, next_likely = _nearest(candidates, [p >= 0.5 for p in first])
+    ranked = sorted(first)
+    count = len(candidates)
+    out = []
+    for position, (c, p) in enumerate(zip(candidates, first, strict=True)):
+        last, upcoming = last_likely[position], next_likely[position]
+        out.append(
+            {
+                "first_chance": p,
+                "previous_chance": first[position - 1] if position else 1.0,
+                "next_chance": first[position + 1] if position + 1 < count else 0.0,
+                "since_likely": math.log1p(_chars(sizes, last.end if last else 1, c.index)),
+                "until_likely": math.log1p(_chars(sizes, c.end, upcoming.index if upcoming else len(paragraphs))),
+                "likely_in_file": math.log1p(likely),
+                "chance_rank": (count - bisect_right(ranked, p)) / count,
+            }
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> Model:
+    return model_from_json(json.loads(path.read_text(encoding="utf-8")))

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from wenku.ops.events import log_moderation
 from wenku.uploads.models import Decision, Report
 
 
@@ -18,9 +19,13 @@ class ReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="标记为不予处理（关闭举报，不改动文档）")
     def dismiss(self, request, queryset):
-        closed = queryset.filter(resolved__isnull=True).update(
+        open_reports = queryset.filter(resolved__isnull=True)
+        documents = sorted(set(open_reports.values_list("document_id", flat=True)))
+        closed = open_reports.update(
             resolved=timezone.now(), resolved_by=request.user, outcome=Report.Outcome.DISMISSED
         )
+        for document_id in documents:
+            log_moderation("resolve_reports", document_id, request.user, outcome="dismissed", via="admin")
         self.message_user(request, f"已关闭 {closed} 条举报。")
 
 

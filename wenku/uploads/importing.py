@@ -1,23 +1,24 @@
-"""Uploaded files into the library, through the same importer as `wenku import`, for the web and the API."""
+"""Uploaded files into the library for the web and the API: stored and queued as import jobs, which a worker
+runs through the same importer as `wenku import`; the request waits a little for the results."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
-from wenku.checking.duplicates import Finding, review_new_documents
-from wenku.ingest import converters
+from wenku.checking.duplicates import Finding, recorded_findings
 from wenku.ingest.errors import ImportRefused
-from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes
-from wenku.ingest.originals import original_path, relative_to_data_dir
+from wenku.ingest.importer import ImportOptions, ImportResult, preflight
+from wenku.ingest.originals import relative_to_data_dir, store_stream
+from wenku.jobs import runner
+from wenku.jobs.models import ImportJob
 from wenku.library.models import Document, Status, Visibility
-from wenku.search.service import catch_up
 from wenku.text.storable import storable
 from wenku.uploads import limits
-from wenku.uploads.reasons import in_chinese
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Outcome:
     result: ImportResult
     document: Document | None = None  # set when the uploader may open it (never for someone else's private copy)
     near_duplicate: Finding | None = None  # mostly contained in an older document
+    job: ImportJob | None = None  # set while the import is queued or running (status "queued" or "running")
 
     @property
     def status(self) -> str:
@@ -41,7 +43,8 @@ class Outcome:
 
     @property
     def reason_zh(self) -> str:
-        return in_chinese(self.result.reason)
+        """The reason, already in the reader's language (ImportRefused is translated with gettext)."""
+        return self.reason
 
     @property
     def hidden_duplicate(self) -> bool:
@@ -72,36 +75,78 @@ def refused_text(**fields: str) -> str | None:
     return None
 
 
-def import_upload(upload: UploadedFile, options: ImportOptions, user) -> list[Outcome]:
-    """Import one uploaded file; its size is checked before its bytes are read into memory."""
+def queue_upload(upload: UploadedFile, options: ImportOptions, user) -> ImportJob | Outcome:
+    """Store one uploaded file and queue its import job; what can be refused before that is a failed Outcome.
+
+    The file is copied to the originals store in chunks (never whole in memory); the import runs in a worker."""
     name = upload.name or "upload"
-    if upload.size is not None and upload.size > limits.max_bytes():
-        return [Outcome(name, ImportResult(name, "failed", reason=limits.too_large_reason(upload.size)))]
-    data = b""
     try:
-        upload.seek(0)
-        data = upload.read()
-        results = import_bytes(data, name, options)
+        fmt = preflight(name, upload.size)
+        path, sha256, size = store_stream(upload.chunks(), fmt)
     except ImportRefused as exc:
-        results = [ImportResult(name, "failed", reason=str(exc))]
-    except BaseException:
-        _discard_unused_original(data, name)  # the importer stopped half-way: keep no file no document uses
-        raise
+        return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
     finally:
         upload.close()
-    return outcomes(name, results, user)
+    return runner.enqueue(
+        user=user, name=name, original=relative_to_data_dir(path), sha256=sha256, size=size, options=options
+    )
 
 
-def _discard_unused_original(data: bytes, name: str) -> None:
-    fmt = converters.format_of(name)
-    if not data or fmt is None:
-        return
-    path = original_path(hashlib.sha256(data).hexdigest(), fmt)
+def queue_bytes(data: bytes, name: str, options: ImportOptions, user) -> ImportJob | Outcome:
+    """queue_upload for bytes at hand (查重's 同时加入文库)."""
     try:
-        if path.exists() and not Document.objects.filter(original_file=relative_to_data_dir(path)).exists():
-            path.unlink(missing_ok=True)
-    except Exception:  # the database may be what failed; never hide the first error behind a second one
-        logger.exception("could not check the original %s after a failed import", path)
+        fmt = preflight(name, len(data))
+        path, sha256, size = store_stream([data], fmt)
+    except ImportRefused as exc:
+        return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
+    return runner.enqueue(
+        user=user, name=name, original=relative_to_data_dir(path), sha256=sha256, size=size, options=options
+    )
+
+
+def settle(queued: list[ImportJob | Outcome], user) -> list[Outcome]:
+    """Outcomes of queued files in order, after waiting for their jobs together (wait_for)."""
+    jobs = {job.pk: job for job in wait_for([q for q in queued if isinstance(q, ImportJob)])}
+    lines: list[Outcome] = []
+    for item in queued:
+        lines.extend([item] if isinstance(item, Outcome) else job_outcomes(jobs[item.pk], user))
+    return lines
+
+
+def import_upload(upload: UploadedFile, options: ImportOptions, user) -> list[Outcome]:
+    """Queue one uploaded file and wait for its job (up to WENKU_UPLOAD_WAIT seconds): its outcomes, or a
+    "queued" outcome naming the job when it has not finished yet."""
+    return settle([queue_upload(upload, options, user)], user)
+
+
+def wait_for(jobs: list[ImportJob], seconds: float | None = None) -> list[ImportJob]:
+    """The jobs again once all have finished, or when ``seconds`` (WENKU_UPLOAD_WAIT) have passed; with
+    WENKU_RUN_JOBS_IN_REQUEST they are run here instead (tests, debugging)."""
+    if settings.WENKU_RUN_JOBS_IN_REQUEST:
+        for job in jobs:
+            runner.run_inline(job)
+        return [ImportJob.objects.get(pk=job.pk) for job in jobs]
+    deadline = time.monotonic() + (settings.WENKU_UPLOAD_WAIT if seconds is None else seconds)
+    ids = [job.pk for job in jobs]
+    while True:
+        fresh = {job.pk: job for job in ImportJob.objects.filter(pk__in=ids)}
+        current = [fresh[i] for i in ids if i in fresh]
+        if all(job.finished_state for job in current) or time.monotonic() >= deadline:
+            return current
+        time.sleep(_POLL_SECONDS)
+
+
+_POLL_SECONDS = 0.1
+
+
+def job_outcomes(job: ImportJob, user) -> list[Outcome]:
+    """What the uploader is told about one job: its results, or that it is still queued or running."""
+    if not job.finished_state:
+        return [Outcome(job.name, ImportResult(job.name, job.state), job=job)]
+    pairs = runner.results_of(job)
+    results = [result for result, _ in pairs]
+    findings = {f.document_id: f for _, f in pairs if f is not None}
+    return outcomes(job.name, results, user, findings)
 
 
 def refused_for_size(name: str) -> Outcome:
@@ -109,8 +154,11 @@ def refused_for_size(name: str) -> Outcome:
     return Outcome(name, ImportResult(name, "failed", reason=limits.too_large_reason()))
 
 
-def outcomes(name: str, results: list[ImportResult], user) -> list[Outcome]:
-    findings = _near_duplicates([r.id for r in results if r.status == "imported" and r.id])
+def outcomes(name: str, results: list[ImportResult], user, findings: dict[int, Finding] | None = None) -> list[Outcome]:
+    """Result lines for ``user``: a document the near-duplicate review rejected is a failure naming its original;
+    documents are linked only when ``user`` may open them. Near-duplicates another process reviewed first are
+    read from what it recorded."""
+    findings = dict(findings or {})
     for result in results:
         finding = findings.get(result.id)
         if finding is not None and finding.action == "rejected":
@@ -119,14 +167,8 @@ def outcomes(name: str, results: list[ImportResult], user) -> list[Outcome]:
     visible = {
         d.pk: d for d in Document.objects.openable_by(user).filter(pk__in=ids).select_related("category", "uploader")
     }
+    for document_id, finding in recorded_findings([i for i in ids if i not in findings]).items():
+        findings[document_id] = finding
     return [
         Outcome(name, r, visible.get(r.id) if r.id else None, findings.get(r.id) if r.id else None) for r in results
     ]
-
-
-def _near_duplicates(document_ids: list[int]) -> dict[int, Finding]:
-    """Compare new uploads with the library (brought up to date first), applying WENKU_DUPLICATE_POLICY."""
-    if not document_ids:
-        return {}
-    catch_up()  # other processes' recent imports are compared too, when the index writer is free
-    return {f.document_id: f for f in review_new_documents(document_ids)}

@@ -21,8 +21,20 @@ def max_bytes() -> int:
 
 def too_large_reason(size: int | None = None) -> str:
     """The reason, worded as the importer words it for `wenku import` (the API returns it as is)."""
-    shown = f"{size / MB:.1f} MB" if size is not None else f"more than {settings.WENKU_MAX_FILE_MB} MB"
-    return f"file too large: {shown} (limit {settings.WENKU_MAX_FILE_MB} MB)"
+    from django.utils.translation import gettext_noop
+
+    from wenku.ingest.errors import ImportRefused
+
+    limit = settings.WENKU_MAX_FILE_MB
+    if size is None:
+        return str(
+            ImportRefused(gettext_noop("file too large: more than %(limit)s MB (limit %(limit)s MB)"), limit=limit)
+        )
+    return str(
+        ImportRefused(
+            gettext_noop("file too large: %(size)s MB (limit %(limit)s MB)"), size=f"{size / MB:.1f}", limit=limit
+        )
+    )
 
 
 class SizeLimitHandler(FileUploadHandler):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from wenku.library.models import Document, Status, Visibility
+from wenku.ops.events import log_moderation
 from wenku.uploads.models import Decision, Report
 
 
@@ -19,6 +20,7 @@ def approve(document: Document, staff) -> None:
         document.status = Status.PUBLISHED
         document.save(update_fields=["status", "updated"])
         Decision.objects.create(document=document, action=Decision.Action.APPROVE, staff=staff)
+    log_moderation("approve", document, staff)
 
 
 def reject(document: Document, staff, reason: str = "") -> None:
@@ -26,6 +28,7 @@ def reject(document: Document, staff, reason: str = "") -> None:
         document.status = Status.REJECTED
         document.save(update_fields=["status", "updated"])
         Decision.objects.create(document=document, action=Decision.Action.REJECT, staff=staff, reason=reason.strip())
+    log_moderation("reject", document, staff, reason=reason.strip())
 
 
 # How far each visibility reaches: making a document reach further is "widening" it.
@@ -86,6 +89,10 @@ def resolve_reports(document: Document, staff, outcome: str, note: str = "") -> 
             Decision.objects.create(document=document, action=Decision.Action.HIDE, staff=staff, reason=note.strip())
         elif outcome == Report.Outcome.REJECTED:
             reject(document, staff, note)
-        return Report.objects.filter(document=document, resolved__isnull=True).update(
+        closed = Report.objects.filter(document=document, resolved__isnull=True).update(
             resolved=timezone.now(), resolved_by=staff, outcome=outcome
         )
+    if outcome == Report.Outcome.HIDDEN:
+        log_moderation("hide", document, staff, reason=note.strip())
+    log_moderation("resolve_reports", document, staff, outcome=str(outcome), reports=closed, note=note.strip())
+    return closed

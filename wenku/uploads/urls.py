@@ -7,6 +7,7 @@ app_name = "uploads"
 
 urlpatterns = [
     path("upload/", upload.upload, name="upload"),
+    path("upload/jobs/", upload.jobs, name="jobs"),
     path("my/documents/", mine.my_documents, name="my_documents"),
     path("d/<id:document_id>/edit/", mine.edit, name="edit"),
     path("d/<id:document_id>/delete/", mine.delete, name="delete"),

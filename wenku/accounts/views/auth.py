@@ -18,7 +18,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from wenku.accounts import limits
 from wenku.accounts.forms import LoginForm, RegisterForm, ThrottledPasswordChangeForm
+from wenku.accounts.password_reset import SitePasswordResetForm
 
 REMEMBER_ME = timedelta(days=30)
 
@@ -53,6 +55,10 @@ def register(request):
         return HttpResponseRedirect(next_url or reverse("accounts:me"))  # next is an address, never a URL name
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        wait = limits.registration_wait(request)  # WENKU_REGISTRATIONS_PER_ADDRESS_HOUR
+        if wait:
+            form.add_error(None, limits.too_many_registrations(wait))
+            return render(request, "accounts/register.html", {"form": form, "next": next_url}, status=429)
         user = form.save()
         login(request, user)
         request.session.set_expiry(0)
@@ -77,6 +83,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = SitePasswordResetForm  # the mailed link is on WENKU_SITE_URL
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
@@ -85,6 +92,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"site_name": settings.WENKU_SITE_NAME}
+
+    def form_valid(self, form):
+        """No mail past the limits (per address, per e-mail address); the same answer whether or not the e-mail
+        address has an account."""
+        wait = limits.password_reset_wait(self.request, form.cleaned_data["email"])
+        if wait:
+            form.add_error(None, limits.too_many_resets(wait))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

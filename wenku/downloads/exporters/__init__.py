@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from wenku.downloads.outline import outline_of
+from wenku.ingest import formats
 from wenku.library.models import Document
 
 
@@ -16,10 +17,16 @@ class Format:
     label: str
 
 
+def _generated(key: str, content_type_suffix: str = "") -> Format:
+    """A generated download of an import format: its extension, Content-Type and label from the format table."""
+    spec = formats.BY_KEY[key]
+    return Format(spec.extensions[0], spec.mime_type + content_type_suffix, spec.label)
+
+
 FORMATS = {
-    "txt": Format(".txt", "text/plain; charset=utf-8", "TXT"),
-    "docx": Format(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
-    "epub": Format(".epub", "application/epub+zip", "EPUB"),
+    "txt": _generated("txt", "; charset=utf-8"),  # we write UTF-8 (an original .txt may be in GB18030)
+    "docx": _generated("docx"),
+    "epub": _generated("epub"),
 }
 
 

@@ -6,9 +6,9 @@ Each chapter is in the table of contents; the title is the book's first heading 
 from __future__ import annotations
 
 import hashlib
-import io
 from html import escape
 
+from wenku.downloads.epub_package import Chapter, write_epub
 from wenku.downloads.outline import Block, Outline, xml_safe
 
 CHUNK_CHARS = 60_000  # e-readers open one chapter file at a time: keep the files small enough
@@ -16,25 +16,16 @@ _TAG = {"title": "h1", "chapter": "h2", "heading": "h3", "text": "p"}
 
 
 def export(outline: Outline) -> bytes:
-    from ebooklib import epub
-
-    book = epub.EpubBook()
-    book.set_identifier("wenku-" + hashlib.sha256(outline.title.encode()).hexdigest()[:16])
-    book.set_title(xml_safe(outline.title))
-    book.set_language("zh")
-    chapters = []
-    for number, (name, blocks) in enumerate(_sections(outline), start=1):
-        chapter = epub.EpubHtml(title=xml_safe(name), file_name=f"chapter-{number:04d}.xhtml", lang="zh")
-        chapter.content = "".join(f"<{_TAG[b.kind]}>{escape(xml_safe(b.text))}</{_TAG[b.kind]}>" for b in blocks)
-        book.add_item(chapter)
-        chapters.append(chapter)
-    book.toc = chapters
-    book.spine = chapters
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav())
-    buffer = io.BytesIO()
-    epub.write_epub(buffer, book)
-    return buffer.getvalue()
+    chapters = [
+        Chapter(
+            title=xml_safe(name),
+            body="".join(f"<{_TAG[b.kind]}>{escape(xml_safe(b.text))}</{_TAG[b.kind]}>" for b in blocks),
+            file_name=f"chapter-{number:04d}.xhtml",
+        )
+        for number, (name, blocks) in enumerate(_sections(outline), start=1)
+    ]
+    identifier = "urn:wenku:" + hashlib.sha256(outline.title.encode()).hexdigest()[:16]
+    return write_epub(chapters, title=xml_safe(outline.title), identifier=identifier, language="zh")
 
 
 def _sections(outline: Outline) -> list[tuple[str, list[Block]]]:

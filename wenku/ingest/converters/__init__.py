@@ -11,48 +11,22 @@ from importlib import import_module
 from pathlib import PurePath
 from types import ModuleType
 
-_BY_EXTENSION = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".html": "html",
-    ".htm": "html",
-    ".xhtml": "html",
-    ".docx": "docx",
-    ".pdf": "pdf",
-    ".epub": "epub",
-    ".jsonl": "jsonl",
-    # through LibreOffice (wenku/ingest/office.py), but .odp, which is read directly
-    ".doc": "doc",
-    ".wps": "wps",
-    ".rtf": "rtf",
-    ".odt": "odt",
-    ".pptx": "pptx",
-    ".ppt": "ppt",
-    ".odp": "odp",
-}
-# Formats sharing one converter module; every other format's module has the format's name.
-_MODULES = {
-    "doc": "office_text",
-    "wps": "office_text",
-    "rtf": "office_text",
-    "odt": "office_text",
-    "pptx": "presentation",
-    "ppt": "presentation",
-    "odp": "presentation",
-}
+from django.utils.translation import gettext_noop
 
-SUPPORTED_EXTENSIONS = tuple(sorted(_BY_EXTENSION))
+from wenku.ingest import formats
+
+SUPPORTED_EXTENSIONS = formats.SUPPORTED_EXTENSIONS
 
 
 def format_of(name: str) -> str | None:
-    """The format name for a file name ("txt", "docx", ...), or None when unsupported."""
-    return _BY_EXTENSION.get(PurePath(name).suffix.lower())
+    """The format key for a file name ("txt", "markdown", "docx", ...: wenku/ingest/formats.py), or None when
+    unsupported."""
+    found = formats.of_name(name)
+    return found.key if found else None
 
 
 def converter_for(fmt: str) -> ModuleType:
-    return import_module(f"wenku.ingest.converters.{_MODULES.get(fmt, fmt)}")
+    return import_module(f"wenku.ingest.converters.{formats.BY_KEY[fmt].module}")
 
 
 def extract(fmt: str, data: bytes, name: str, max_chars: int | None = None, timeout: float | None = None) -> list:
@@ -82,11 +56,12 @@ def extract_here(fmt: str, data: bytes, name: str) -> list:
     except ImportRefused:
         raise
     except RecursionError:
-        raise ImportRefused(f"cannot read the {fmt} file: nested too deeply") from None
+        raise ImportRefused(gettext_noop("cannot read the %(fmt)s file: nested too deeply"), fmt=fmt) from None
     except MemoryError:
         raise
     except Exception as exc:
-        raise ImportRefused(f"cannot read the {fmt} file: {type(exc).__name__}: {exc}"[:300]) from None
+        detail = f"{type(exc).__name__}: {exc}"[:250]
+        raise ImportRefused(gettext_noop("cannot read the %(fmt)s file: %(detail)s"), fmt=fmt, detail=detail) from None
     return [_plain(entry) for entry in entries]
 
 
@@ -94,7 +69,7 @@ def _plain(entry) -> dict:
     from wenku.ingest.errors import ImportRefused
 
     if isinstance(entry, ImportRefused):
-        return {"refused": str(entry)}
+        return {"refused": entry.as_plain()}
     return {field.name: getattr(entry, field.name) for field in fields(entry)}
 
 
@@ -103,5 +78,5 @@ def _entry(plain: dict):
     from wenku.ingest.extracted import Extracted
 
     if "refused" in plain:
-        return ImportRefused(plain["refused"])
+        return ImportRefused.from_plain(plain["refused"])
     return Extracted(**plain)

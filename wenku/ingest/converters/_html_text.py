@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
 from lxml import etree, html
 
 from wenku.ingest.extracted import ParagraphBuilder
@@ -73,20 +74,24 @@ def parse_html(data: bytes) -> html.HtmlElement:
         try:
             text, _ = decode_text(data)
         except UndecodableText as exc:
-            raise ImportRefused(f"cannot decode the HTML: {exc}") from None
+            raise ImportRefused(gettext_noop("cannot decode the HTML: %(exc)s"), exc=exc) from None
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():
-        raise ImportRefused("empty HTML document")
+        raise ImportRefused(gettext_noop("empty HTML document"))
     parser = html.HTMLParser(huge_tree=True)  # libxml2 otherwise silently drops everything below depth 256
     try:
         tree = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
-        raise ImportRefused(f"cannot parse the HTML: {exc}") from None
+        raise ImportRefused(gettext_noop("cannot parse the HTML: %(exc)s"), exc=exc) from None
     for error in parser.error_log:
         if error.type_name == "ERR_RESOURCE_LIMIT":  # the parser stopped: the rest of the text would be lost
             if "depth" in error.message.lower():
-                raise ImportRefused(f"the HTML is nested too deeply to read (more than {_MAX_DEPTH} levels)")
-            raise ImportRefused(f"the HTML is beyond the parser's limits: {error.message.strip()}")
+                raise ImportRefused(
+                    gettext_noop("the HTML is nested too deeply to read (more than %(limit)s levels)"), limit=_MAX_DEPTH
+                )
+            raise ImportRefused(
+                gettext_noop("the HTML is beyond the parser's limits: %(detail)s"), detail=error.message.strip()
+            )
     elements = limits.elements_counter()
     for _ in tree.iter():  # every later pass walks the tree: refuse a huge one before any of them
         elements.add()

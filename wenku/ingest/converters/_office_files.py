@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import zipfile
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.zipsafety import open_checked_zip
 
@@ -32,15 +34,18 @@ def check_word_processing(data: bytes, ext: str) -> None:
     """.doc and .wps (OLE, or RTF/HTML/.docx saved under the name), .rtf, .odt."""
     if ext == ".rtf":
         if not _RTF.match(data[:64]):
-            raise ImportRefused("not a valid .rtf file (it does not start with {\\rtf)")
+            raise ImportRefused(gettext_noop("not a valid .rtf file (it does not start with {\\rtf)"))
     elif ext == ".odt":
         check_odf(data, ext)
     elif data.startswith(b"PK\x03\x04"):
         open_checked_zip(data, ext)  # a .docx renamed to .doc: LibreOffice reads it, once it is known to be safe
     elif not (data.startswith(OLE_MAGIC) or _RTF.match(data[:64]) or _MARKUP.match(data[:256])):
         raise ImportRefused(
-            f"not a valid {ext} file (neither a Word/WPS document nor RTF or HTML saved as {ext}); "
-            "if it is plain text, rename it to .txt"
+            gettext_noop(
+                "not a valid %(ext)s file (neither a Word/WPS document nor RTF or HTML saved as "
+                "%(ext)s); if it is plain text, rename it to .txt"
+            ),
+            ext=ext,
         )
 
 
@@ -53,13 +58,13 @@ def check_presentation(data: bytes, ext: str) -> None:
     """.ppt (OLE), .pptx (zip), .odp (zip)."""
     if ext == ".ppt":
         if not data.startswith(OLE_MAGIC):
-            raise ImportRefused("not a valid .ppt file (not a PowerPoint 97-2003 presentation)")
+            raise ImportRefused(gettext_noop("not a valid .ppt file (not a PowerPoint 97-2003 presentation)"))
     elif ext == ".odp":
         check_odf(data, ext)
     else:
         archive = open_checked_zip(data, ext)
         if "ppt/presentation.xml" not in archive.namelist():
-            raise ImportRefused(f"not a valid {ext} file (no ppt/presentation.xml inside)")
+            raise ImportRefused(gettext_noop("not a valid %(ext)s file (no ppt/presentation.xml inside)"), ext=ext)
 
 
 def check_odf(data: bytes, ext: str) -> zipfile.ZipFile:
@@ -68,7 +73,14 @@ def check_odf(data: bytes, ext: str) -> zipfile.ZipFile:
     expected = _ODF_MIMETYPES[ext]
     mimetype = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
     if "content.xml" not in names or (mimetype and mimetype != expected):
-        raise ImportRefused(f"not a valid {ext} file (not an OpenDocument {expected.rsplit('.', 1)[-1]})")
+        raise ImportRefused(
+            gettext_noop("not a valid %(ext)s file (not an OpenDocument %(kind)s)"),
+            ext=ext,
+            kind=expected.rsplit(".", 1)[-1],
+        )
     if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
-        raise ImportRefused(f"the {ext} file is protected with a password; remove the password and upload it again")
+        raise ImportRefused(
+            gettext_noop("the %(ext)s file is protected with a password; remove the password and upload it again"),
+            ext=ext,
+        )
     return archive

@@ -6,6 +6,8 @@ import io
 import re
 from pathlib import PurePath
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, ParagraphBuilder
@@ -22,7 +24,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise ImportRefused(f"not a valid .docx file ({exc})") from None
+        raise ImportRefused(gettext_noop("not a valid .docx file (%(exc)s)"), exc=exc) from None
     builder = ParagraphBuilder()
     first_heading: str | None = None
     for block in _blocks(document, document.element.body, {}):

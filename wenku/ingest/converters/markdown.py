@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest import limits
 from wenku.ingest.decoding import UndecodableText, decode_text
 from wenku.ingest.errors import ImportRefused
@@ -25,7 +27,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     try:
         text, _ = decode_text(data)
     except UndecodableText as exc:
-        raise ImportRefused(f"cannot decode the text: {exc}") from None
+        raise ImportRefused(gettext_noop("cannot decode the text: %(exc)s"), exc=exc) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     limits.check_text(text, markup=3)  # before markdown-it builds its tokens: a list as long as the text
     title = None

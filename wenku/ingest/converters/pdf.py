@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.utils.translation import gettext_noop
+
 from wenku.ingest import limits
 from wenku.ingest.converters._titles import useful_title
 from wenku.ingest.errors import ImportRefused
@@ -53,18 +55,21 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
-            reason = "the PDF is encrypted with a password"
-        elif "format" in message.lower():
-            reason = f"the file is damaged or not a PDF ({message.rstrip('.')})"
-        else:
-            reason = message
-        raise ImportRefused(f"cannot open the PDF: {reason}") from None
+            raise ImportRefused(gettext_noop("cannot open the PDF: the PDF is encrypted with a password")) from None
+        if "format" in message.lower():
+            detail = message.rstrip(".")
+            raise ImportRefused(
+                gettext_noop("cannot open the PDF: the file is damaged or not a PDF (%(detail)s)"), detail=detail
+            ) from None
+        raise ImportRefused(gettext_noop("cannot open the PDF: %(reason)s"), reason=message) from None
     budget = limits.active()
     lines_read = limits.lines_counter(budget)
     chars_read = 0
     try:
         if len(pdf) > budget.pages:
-            raise ImportRefused(f"the PDF has {len(pdf)} pages (limit {budget.pages})")
+            raise ImportRefused(
+                gettext_noop("the PDF has %(count)s pages (limit %(pages)s)"), count=len(pdf), pages=budget.pages
+            )
         pages: list[list[_Line]] = []
         for index in range(len(pdf)):
             page = pdf[index]
@@ -88,7 +93,7 @@ def extract(data: bytes, name: str) -> list[Extracted]:
     for text, size in paragraphs:
         builder.add(text, heading=size > 1.15 * body_size and len(text) <= 80)
     if not builder.paragraphs:
-        raise ImportRefused("the PDF has no text layer (a scanned image?); OCR is not supported")
+        raise ImportRefused(gettext_noop("the PDF has no text layer (a scanned image?); OCR is not supported"))
     if title is None and len(builder.paragraphs[0]) <= 80:
         title = builder.paragraphs[0]
     return [builder.build(title or PurePath(name).stem)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from wenku.ingest import limits, office
@@ -55,7 +56,7 @@ def slides_text(odp: bytes, name: str) -> Extracted:
     try:
         content = etree.fromstring(archive.read("content.xml"), parser)
     except etree.XMLSyntaxError as exc:
-        raise ImportRefused(f"not a valid .odp file (content.xml: {exc})") from None
+        raise ImportRefused(gettext_noop("not a valid .odp file (content.xml: %(exc)s)"), exc=exc) from None
     builder = ParagraphBuilder()
     slides = limits.pages_counter()
     first_title: str | None = None
@@ -66,7 +67,7 @@ def slides_text(odp: bytes, name: str) -> Extracted:
             if is_title and first_title is None and paragraph.strip():
                 first_title = paragraph.strip()
     if not builder.paragraphs:
-        raise ImportRefused("no text found on the slides")
+        raise ImportRefused(gettext_noop("no text found on the slides"))
     title = _metadata_title(archive, parser) or first_title
     return builder.build(title or PurePath(name).stem)
 

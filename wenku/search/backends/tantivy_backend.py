@@ -1,8 +1,13 @@
 """The embedded default: a tantivy index in the data dir.
 
 Each document has one entry (page 0) holding its whole text and title, which is what queries rank and count;
-a document of several pages also has one entry per page, to tell which pages match. Tokens come pre-analysed
-from wenku.text.analysis and are split on spaces here, so indexing and querying always agree.
+a document of several pages also has one entry per page, to tell which pages match. The grams and words come
+pre-analysed from wenku.text.analysis and are split on spaces here, so indexing and querying always agree; the
+``chars`` fields get the normalised text and tantivy's own regex tokenizer picks out the Han characters.
+
+Indexing speed: each text is normalised and cut into grams once (a document's whole entry is made of its pages'
+analyses), rjieba cuts the words in a thread beside it (it releases the GIL), and tantivy tokenizes and indexes in
+its own writer threads.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import json
 import shutil
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,9 +32,12 @@ from wenku.search.backends.base import (
 )
 from wenku.search.backends.tantivy_files import verify
 from wenku.search.query import ParsedQuery, Term
-from wenku.text.analysis import index_tokens, words_of
+from wenku.text.analysis import HAN, SEPARATOR, words_of, words_text
+from wenku.text.fast_analysis import analyse
 
 _WS = "wenku_ws"
+_HAN_TOKENS = "wenku_han"  # every Han character of a normalised text, one token each
+_LAYOUT = 2  # this backend's own schema and tokenizers (2: chars by tantivy's regex tokenizer)
 _VERSION_FILE = "wenku-index.json"
 # Page entries have no title, so BM25's average title length is small and every title looks long: a title match
 # needs a stronger boost than usual to put a document whose exact title was typed first (contract-tested). 5 was
@@ -36,6 +45,9 @@ _VERSION_FILE = "wenku-index.json"
 _TITLE_BOOST = 8.0
 _WORDS_BOOST = 0.05  # words only refine the order of near ties; more would outweigh a title match
 _WRITER_HEAP = 128 * 1024 * 1024
+# One writer thread: it already runs beside the Python thread that analyses (and rjieba's); a second one would
+# only split each commit into more segments for searches to visit.
+_WRITER_THREADS = 1
 _MAX_PAGE_HITS = 20_000
 _NOT_PANICS = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
@@ -71,10 +83,10 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("page", stored=True, indexed=True, fast=True)
     builder.add_unsigned_field("npages", stored=True, fast=True)
     builder.add_text_field("grams", tokenizer_name=_WS, index_option="position")
-    builder.add_text_field("chars", tokenizer_name=_WS, index_option="freq")
+    builder.add_text_field("chars", tokenizer_name=_HAN_TOKENS, index_option="freq")
     builder.add_text_field("words", tokenizer_name=_WS, index_option="freq")
     builder.add_text_field("title_grams", tokenizer_name=_WS, index_option="position")
-    builder.add_text_field("title_chars", tokenizer_name=_WS, index_option="freq")
+    builder.add_text_field("title_chars", tokenizer_name=_HAN_TOKENS, index_option="freq")
     builder.add_unsigned_field("category", indexed=True, fast=True)
     builder.add_unsigned_field("uploader", indexed=True, fast=True)
     builder.add_text_field("fmt", tokenizer_name="raw", index_option="basic")
@@ -105,6 +117,8 @@ class TantivyBackend:
                 self.index = tantivy.Index(self.schema, path=str(self.directory), reuse=True)
                 analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
                 self.index.register_tokenizer(_WS, analyzer)
+                han = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(f"[{HAN}]")).build()
+                self.index.register_tokenizer(_HAN_TOKENS, han)
         except SearchUnavailable as exc:
             self.damage = exc.reason
 
@@ -129,15 +143,22 @@ class TantivyBackend:
     def writer(self) -> tantivy.IndexWriter:
         if self._writer is None:
             self._verify()  # merging a damaged segment on commit aborts the process
-            self._writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=1)
+            self._writer = self.index.writer(heap_size=_WRITER_HEAP, num_threads=_WRITER_THREADS)
         return self._writer
 
     def upsert(self, documents: list[IndexDocument]) -> None:
         self.delete([d.id for d in documents])
-        for document in {d.id: d for d in documents}.values():  # the last version of a document given twice
-            for entry in _entries(document):
-                with _reading("写入索引", errors=()):
-                    self.writer.add_document(tantivy.Document.from_dict(entry, self.schema))
+        latest = list({d.id: d for d in documents}.values())  # the last version of a document given twice
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="wenku-words") as words:
+            analysed = [_entries(document, words) for document in latest]  # words are cut meanwhile
+            for whole, pages in analysed:  # in the order of the documents, each whole entry before its pages
+                whole["words"] = whole["words"].result()
+                self._add([whole, *pages])
+
+    def _add(self, entries: list[dict]) -> None:
+        for entry in entries:
+            with _reading("写入索引", errors=()):
+                self.writer.add_document(tantivy.Document.from_dict(entry, self.schema))
 
     def delete(self, document_ids: list[int]) -> None:
         if document_ids:
@@ -167,17 +188,17 @@ class TantivyBackend:
 
     def needs_rebuild(self) -> bool:
         """True for another analyzer or schema version, a missing index, and a damaged one (so that commands
-        rebuild it; a request answers 503 instead, see service.catch_up)."""
+        rebuild it; a request answers 503 instead, see service._require_usable_index)."""
         if self.damage is not None:
             return True
         try:
             stored = json.loads((self.directory / _VERSION_FILE).read_text())
         except (OSError, ValueError):
             return True
-        return stored != current_versions() or verify(self.directory) is not None
+        return stored != _versions() or verify(self.directory) is not None
 
     def mark_built(self) -> None:
-        (self.directory / _VERSION_FILE).write_text(json.dumps(current_versions()))
+        (self.directory / _VERSION_FILE).write_text(json.dumps(_versions()))
 
     # -- reading ---------------------------------------------------------------------------------------------
     def state(self) -> tuple[str, str]:
@@ -298,7 +319,14 @@ class TantivyBackend:
         return [(tantivy.Occur.Must, clause) for clause in clauses]
 
 
-def _entries(document: IndexDocument) -> list[dict]:
+def _versions() -> dict[str, int]:
+    return {**current_versions(), "tantivy": _LAYOUT}
+
+
+def _entries(document: IndexDocument, words: ThreadPoolExecutor) -> tuple[dict, list[dict]]:
+    """The whole-document entry (its ``words``: a Future from ``words``) and the page entries of a document of
+    several pages. The whole text is the pages joined by "\n": its grams are the pages' grams with a gap between
+    every two pages that have any (a newline is a gap, and gaps merge), so each page is analysed once."""
     common = {
         "doc_id": document.id,
         "category": document.category_id or 0,
@@ -306,22 +334,22 @@ def _entries(document: IndexDocument) -> list[dict]:
         "fmt": document.source_format,
         "created": int(document.created.timestamp()),
     }
-    whole = index_tokens("\n".join(document.pages))
-    title = index_tokens(document.title, with_words=False)
-    entries = [
-        {
-            "page": 0,
-            "npages": len(document.pages),
-            "grams": whole.grams,
-            "chars": whole.chars,
-            "words": whole.words,
-            "title_grams": title.grams,
-            "title_chars": title.chars,
-            **common,
-        }
-    ]
+    pages = [analyse(text) for text in document.pages]
+    normalized = "\n".join(page[0] for page in pages)
+    title, title_grams, _ = analyse(document.title)
+    future: Future[str] = words.submit(words_text, normalized)
+    whole = {
+        "page": 0,
+        "npages": len(document.pages),
+        "grams": f" {SEPARATOR} ".join(page[1] for page in pages if page[1]),
+        "chars": normalized,
+        "words": future,
+        "title_grams": title_grams,
+        "title_chars": title,
+        **common,
+    }
+    entries = []
     if len(document.pages) > 1:
-        for number, text in enumerate(document.pages, start=1):
-            tokens = index_tokens(text, with_words=False)
-            entries.append({"page": number, "npages": 0, "grams": tokens.grams, "chars": tokens.chars, **common})
-    return entries
+        for number, (text, grams, _) in enumerate(pages, start=1):
+            entries.append({"page": number, "npages": 0, "grams": grams, "chars": text, **common})
+    return whole, entries

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,27 +40,38 @@ def my_documents(request):
 @require_http_methods(["GET", "POST"])
 def edit(request, document_id: int):
     """An uploader's edit of what readers see first goes back to moderation (edit_needs_review); staff's goes live.
-    A rejected or hidden document's visibility is not the uploader's to change (visibility_locked)."""
-    document = get_object_or_404(editable_by(request.user), pk=document_id)
-    before = {"title": document.title, "description": document.description, "visibility": document.visibility}
-    locked = visibility_locked(document, request.user)
-    form = DocumentEditForm(request.POST or None, instance=document, visibility_locked=locked)
-    if request.method == "POST" and form.is_valid():
+    A rejected or hidden document's visibility is not the uploader's to change (visibility_locked).
+
+    A POST reads the row locked (PostgreSQL: FOR UPDATE; SQLite: its write transaction) and writes only the edited
+    fields, so a staff decision or view counts landing meanwhile are neither overwritten nor edited around."""
+    if request.method != "POST":
+        document = get_object_or_404(editable_by(request.user), pk=document_id)
+        locked = visibility_locked(document, request.user)
+        form = DocumentEditForm(instance=document, visibility_locked=locked)
+        return render(request, "uploads/edit.html", {"document": document, "form": form, "visibility_locked": locked})
+    with transaction.atomic():
+        document = get_object_or_404(editable_by(request.user).select_for_update(), pk=document_id)
+        before = {"title": document.title, "description": document.description, "visibility": document.visibility}
+        locked = visibility_locked(document, request.user)
+        form = DocumentEditForm(request.POST, instance=document, visibility_locked=locked)
+        if not form.is_valid():
+            context = {"document": document, "form": form, "visibility_locked": locked}
+            return render(request, "uploads/edit.html", context)
         document = form.save(commit=False)
         review = edit_needs_review(document, before, request.user)
         if review:
             document.status = Status.PENDING
-        document.save()
-        if review:
-            messages.warning(
-                request,
-                f"已保存《{document.title}》的修改。修改了标题、简介或扩大了可见范围，需要管理员重新审核，"
-                "审核通过前其他人看不到这篇文档。",
-            )
-            return redirect("uploads:my_documents")
-        messages.success(request, f"已保存《{document.title}》的修改。")
-        return redirect(document.get_absolute_url())
-    return render(request, "uploads/edit.html", {"document": document, "form": form, "visibility_locked": locked})
+        edited = ["title", "category", "description", "updated"] + ([] if locked else ["visibility"])
+        document.save(update_fields=edited + (["status"] if review else []))
+    if review:
+        messages.warning(
+            request,
+            f"已保存《{document.title}》的修改。修改了标题、简介或扩大了可见范围，需要管理员重新审核，"
+            "审核通过前其他人看不到这篇文档。",
+        )
+        return redirect("uploads:my_documents")
+    messages.success(request, f"已保存《{document.title}》的修改。")
+    return redirect(document.get_absolute_url())
 
 
 @login_required

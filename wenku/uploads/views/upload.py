@@ -15,10 +15,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from wenku.ingest.converters import SUPPORTED_EXTENSIONS
+from wenku.jobs.models import ImportJob
 from wenku.library.models import Status
-from wenku.uploads import limits
+from wenku.uploads import limits, quotas
 from wenku.uploads.forms import VISIBILITY_HELP, UploadForm
-from wenku.uploads.importing import Outcome, import_upload, options_for, refused_for_size
+from wenku.uploads.importing import Outcome, job_outcomes, options_for, queue_upload, refused_for_size, settle
 
 FIELD = "files"
 KEPT_BACK = "too_large"  # empty stand-ins, named as the files the script did not send for their size (upload.js)
@@ -50,6 +51,10 @@ def _receive(request, handler: limits.SizeLimitHandler):
         return _respond(request, form, [], status=400)
     if not arrivals:
         return _respond(request, form, [], status=400, error="请选择要上传的文件。")
+    received = [a for a in arrivals if not isinstance(a, str)]
+    over_quota = quotas.refusal(request.user, len(received), sum(f.size or 0 for f in received)) if received else None
+    if over_quota:
+        return _respond(request, form, [], status=429, error=over_quota)
     data = form.cleaned_data
     options = options_for(
         request.user,
@@ -58,13 +63,21 @@ def _receive(request, handler: limits.SizeLimitHandler):
         description=data["description"],
         visibility=data["visibility"],
     )
-    outcomes: list[Outcome] = []
-    for arrival in arrivals:
-        if isinstance(arrival, str):
-            outcomes.append(refused_for_size(arrival))
-        else:
-            outcomes.extend(import_upload(arrival, options, request.user))
-    return _respond(request, form, outcomes)
+    queued = [
+        refused_for_size(arrival) if isinstance(arrival, str) else queue_upload(arrival, options, request.user)
+        for arrival in arrivals
+    ]
+    return _respond(request, form, settle(queued, request.user))
+
+
+@login_required
+@require_http_methods(["GET"])
+def jobs(request):
+    """/upload/jobs/?ids=…: the results of the uploader's own import jobs, polled while some are unfinished."""
+    ids = [int(part) for part in request.GET.get("ids", "").split(",") if part.isascii() and part.isdigit()][:100]
+    found = {job.pk: job for job in ImportJob.objects.filter(pk__in=ids, user=request.user)}
+    outcomes = [line for i in ids if i in found for line in job_outcomes(found[i], request.user)]
+    return _respond(request, UploadForm(), outcomes)
 
 
 def _in_order(request, handler: limits.SizeLimitHandler) -> list:
@@ -86,6 +99,7 @@ def _respond(request, form, outcomes: list[Outcome], status: int = 200, error: s
         "form": form,
         "pending": any(o.status == "imported" and o.document and o.document.status == Status.PENDING for o in outcomes),
         "counts": {s: sum(o.status == s for o in outcomes) for s in ("imported", "duplicate", "failed")},
+        "unfinished": ",".join(str(o.job.pk) for o in outcomes if o.job is not None),
     }
     if _wants_fragment(request):
         response = render(request, "uploads/includes/results.html", context, status=status)

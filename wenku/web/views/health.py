@@ -1,14 +1,17 @@
-"""/healthz: can this process answer? The database, the search index, the 查重 index and the disk, as JSON;
+"""/healthz: can this process answer? The database, the search index, the 查重 index, the disk and the
+background worker's lag, as JSON;
 200 when all are ok, 503 otherwise (for a load balancer or a monitor)."""
 
 from __future__ import annotations
 
 import logging
 import shutil
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from wenku.checking.index.base import IndexUnavailable
@@ -61,18 +64,53 @@ def _disk() -> tuple[str, str, int]:
     return ("ok" if free_mb >= MIN_FREE_MB else "low"), f"{free_mb} MB", free_mb
 
 
+def _shared_store() -> tuple[str, str]:
+    """The store every process counts throttles in (a database table, or Redis with WENKU_REDIS_URL)."""
+    from django.core.cache import caches
+
+    try:
+        caches["shared"].get("wenku:healthz")
+    except Exception as exc:  # Redis away: limited actions wait (lib/ratelimit.py) until it is back
+        return "error", f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    return "ok", "redis" if settings.WENKU_REDIS_URL else "database"
+
+
+def _worker() -> dict:
+    """Background work: live workers (a heartbeat in the last minute) and the age of the oldest waiting work.
+    Not ok when work has waited longer than WENKU_WORKER_MAX_LAG seconds (no worker, or too few)."""
+    from wenku.jobs import follow_ups
+    from wenku.jobs.models import WorkerBeat
+
+    now = timezone.now()
+    alive = WorkerBeat.objects.filter(seen__gte=now - timedelta(minutes=1)).count()
+    oldest = follow_ups.oldest_waiting()
+    lag = max(0, int((now - oldest).total_seconds())) if oldest is not None else 0
+    ok = lag <= settings.WENKU_WORKER_MAX_LAG
+    return {
+        "ok": ok,
+        "state": "ok" if ok else "behind",
+        "workers": alive,
+        "lag_seconds": lag,
+        "waiting": follow_ups.waiting(),
+    }
+
+
 @never_cache
 def healthz(request):
     database = _database()
     search = search_index_state() if database[0] == "ok" else ("unknown", "数据库不可用")
     check = check_index_state() if database[0] == "ok" else ("unknown", "数据库不可用")
     disk = _disk()
+    store = _shared_store() if database[0] == "ok" or settings.WENKU_REDIS_URL else ("unknown", "数据库不可用")
+    worker = _worker() if database[0] == "ok" else {"ok": False, "state": "unknown"}
     body = {
-        "ok": all(part[0] == "ok" for part in (database, search, check, disk)),
+        "ok": all(part[0] == "ok" for part in (database, search, check, disk, store)) and worker["ok"],
         "database": {"ok": database[0] == "ok", "state": database[0], "detail": database[1]},
         "search_index": {"ok": search[0] == "ok", "state": search[0], "detail": search[1]},
         "check_index": {"ok": check[0] == "ok", "state": check[0], "detail": check[1]},
         "disk": {"ok": disk[0] == "ok", "state": disk[0], "free_mb": disk[2]},
+        "worker": worker,
+        "shared_store": {"ok": store[0] == "ok", "state": store[0], "detail": store[1]},
     }
     if search[0] != "ok" or check[0] != "ok":
         body["hint"] = REINDEX_HINT

@@ -20,6 +20,7 @@ from wenku.library.view_counter import count_view
 from wenku.search.query import QueryError, parse_query
 from wenku.search.related import related_documents
 from wenku.search.snippets import highlight
+from wenku.web.absolute import absolute_url, site_origin
 from wenku.web.articles import article_anchor, current_article, table_of_contents
 from wenku.web.pagination_bar import page_window
 from wenku.web.params import jump_page
@@ -77,7 +78,8 @@ def _render_page(request, ref: int | str, number: int):
     if count_view(document_id, visitor, timezone.localdate()):
         views += 1
     shared = _shareable(request)
-    key = f"wenku:read:v2:{document_id}:{number}:{updated.timestamp()}:{request.get_host()}"
+    # Keyed by the origin of the absolute links in the page (canonical, share link): one per host and scheme.
+    key = f"wenku:read:v3:{document_id}:{number}:{updated.timestamp()}:{site_origin(request)}"
     parts = cache.get(key) if shared else None
     if parts is None:
         document = _openable(request, ref)
@@ -156,7 +158,7 @@ def _render_html(request, document: Document, number: int, views, related_mark: 
         "window": [(n, document.page_url(n)) for n in page_window(number, document.page_count)],
         "prev_url": document.page_url(number - 1) if number > 1 else None,
         "next_url": document.page_url(number + 1) if number < document.page_count else None,
-        "canonical": request.build_absolute_uri(document.page_url(number)),
+        "canonical": absolute_url(request, document.page_url(number)),
         "qr_url": document.route("web:page_qr", number),
         "description": page.text[:120].replace("\n", " "),
     }

@@ -10,21 +10,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from wenku.checking.duplicates import similar_counts
+from wenku.ingest import formats
 from wenku.library.models import Category
 from wenku.search.backends.base import Filters, SearchUnavailable
 from wenku.search.models import QueryStat
 from wenku.search.service import SORTS, QueryError, record_query, search
 from wenku.web.params import date_param, optional_id, page_number
 
-FORMATS = {
-    "txt": "TXT",
-    "md": "Markdown",
-    "html": "HTML",
-    "docx": "Word",
-    "pdf": "PDF",
-    "epub": "EPUB",
-    "jsonl": "JSONL",
-}
+FORMATS = formats.FILTER_CHOICES  # format key (Document.source_format) → label, from wenku/ingest/formats.py
 
 
 def search_page(request):
@@ -71,11 +64,12 @@ def _fold_copies(hits: list, user) -> list:
 def _filters(request) -> tuple[Filters, dict]:
     get = request.GET
     chosen = {key: get.get(key, "") for key in ("category", "format", "from", "to")}
+    chosen["format"] = formats.filter_key(chosen["format"]) or ""  # "md" in an old link means "markdown"
     tz = timezone.get_current_timezone()
     return (
         Filters(
             category_id=optional_id(chosen["category"]),
-            source_format=chosen["format"] if chosen["format"] in FORMATS else None,
+            source_format=chosen["format"] or None,
             created_from=date_param(chosen["from"], tz),
             created_to=date_param(chosen["to"], tz, next_day=True),
         ),

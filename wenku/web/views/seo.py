@@ -1,8 +1,10 @@
 from django.http import HttpResponse
 from django.urls import reverse
 
+from wenku.web.absolute import absolute_url
+
 
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap-index"))
+    sitemap = absolute_url(request, reverse("sitemap-index"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

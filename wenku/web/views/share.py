@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 
 from wenku.library.models import Document
+from wenku.web.absolute import absolute_url
 
 
 @cache_control(max_age=86400)
@@ -23,7 +24,7 @@ def page_qr(request, document_id: int | str, number: int):
     document = get_object_or_404(Document.objects.openable_at(request.user, document_id).only(*fields))
     if not 1 <= number <= document.page_count:
         raise Http404("no such page")
-    url = request.build_absolute_uri(document.page_url(number))
+    url = absolute_url(request, document.page_url(number))
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wenku.checking.display import percent
 from wenku.checking.report import CheckReport
@@ -21,11 +23,19 @@ from wenku.search.indexing import apply_pending
 
 
 class Command(BaseCommand):
-    help = "Check a .txt .md .html .docx .pdf .epub file (or - for standard input, as text) against the library."
+    help = gettext_lazy(
+        "Check a .txt .md .html .docx .pdf .epub file (or - for standard input, as text) against the library (查重)."
+    )
+    examples = gettext_lazy(
+        "  wenku check 论文.docx                 the report: 复制比 and each copied passage with its source\n"
+        "  wenku check --json 论文.pdf           the same as JSON (as POST /api/check)\n"
+        "  pbpaste | wenku check -             text from standard input"
+    )
+    free_words = True  # a file named -草稿.txt is a file, not an option (wenku/cli/words.py)
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help="the file to check, or - to read text from standard input")
-        parser.add_argument("--json", action="store_true", help="print the report as JSON (as POST /api/check)")
+        parser.add_argument("file", metavar="FILE", help=_("the file to check, or - to read text from standard input"))
+        parser.add_argument("--json", action="store_true", help=_("print the report as JSON (as POST /api/check)"))
 
     def handle(self, *args, file: str, json: bool, **options):
         text = _read(file)

@@ -3,31 +3,48 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from wenku.checking.duplicates import review_new_documents
-from wenku.ingest.importer import ImportOptions, ImportResult, import_file, iter_files
-from wenku.search.indexing import apply_pending
+from wenku.ingest import formats
+from wenku.ingest.importer import ImportOptions, ImportResult, iter_files
+from wenku.jobs import pipeline
 from wenku.text.storable import storable
+
+_FORMATS = {"formats": " ".join(formats.USUAL_EXTENSIONS)}  # .txt .md .html … from the format table
 
 
 class Command(BaseCommand):
-    help = "Import .txt .md .html .docx .pdf .epub .jsonl .doc .wps .rtf .odt .ppt .pptx .odp files (folders walked)."
+    help = lazy(lambda: _("Import files and folders (walked recursively): %(formats)s.") % _FORMATS, str)()
+    examples = gettext_lazy(
+        "  wenku import --category 学习材料 ~/材料/         every file in a folder, into a category\n"
+        "  wenku import --json report.docx speeches.jsonl   one JSON line per document\n"
+        "  WENKU_DATA_DIR=/srv/wenku wenku import a.pdf     into another data dir"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH")
-        parser.add_argument("--json", action="store_true", help="one JSON object per document per line")
-        parser.add_argument("--category", metavar="NAME", help="put the documents in this category")
-        parser.add_argument("--uploader", metavar="USERNAME", help="the user shown as sharing them")
+        parser.add_argument("paths", nargs="+", metavar="PATH", help=_("files and folders to import"))
+        parser.add_argument("--json", action="store_true", help=_("one JSON object per document per line"))
+        parser.add_argument("--category", metavar="NAME", help=_("put the documents in this category"))
+        parser.add_argument("--uploader", metavar="USERNAME", help=_("the user shown as sharing them"))
 
     def handle(self, *args, paths, json: bool, category: str | None, uploader: str | None, **options):
+        if settings.WENKU_LOG_FORMAT == "text" and options.get("verbosity", 1) < 2:
+            logging.getLogger("wenku.events").setLevel(logging.ERROR)  # each file's own line says it already
         for option, value in (("--category", category), ("--uploader", uploader)):
             if value is not None and not storable(value):
-                raise CommandError(f"{option}: 含有不允许的字符（NUL 空字符或无效的 Unicode 字符）")
+                message = _("%(option)s: contains characters that cannot be stored (NUL or invalid Unicode)")
+                raise CommandError(message % {"option": option})
+        if not json:  # --json output is read by programs: stderr then holds the summary alone
+            self.stderr.write(_("Data dir: %(path)s") % {"path": settings.DATA_DIR})
         files = list(iter_files(paths))
         options = ImportOptions(category=category, uploader_id=self._uploader_id(uploader))
         started = time.perf_counter()
@@ -51,28 +68,24 @@ class Command(BaseCommand):
 
         progress = _progress(len(files), enabled=not json and sys.stderr.isatty())
         with progress as advance:
-            for path in files:
-                for result in import_file(path, options):
-                    report(result)
-                advance(path.name)
-        indexed_started = time.perf_counter()
-        indexed = apply_pending()
-        findings = review_new_documents(list(imported))
-        if any(f.action == "rejected" for f in findings):
-            apply_pending()
-        index_seconds = time.perf_counter() - indexed_started
+            stored = pipeline.import_files(files, options, on_result=report, on_file=lambda path: advance(path.name))
+        indexed, findings = stored.indexed, list(stored.findings.values())
+        index_seconds = stored.settle_seconds
         for finding in findings:
             if json:
                 self.stdout.write(_finding_line(imported[finding.document_id], finding))
             else:
-                verb = {"recorded": "", "flagged": " (sent to moderation)", "rejected": " (rejected)"}[finding.action]
+                verb = {"recorded": "", "flagged": _(" (sent to moderation)"), "rejected": _(" (rejected)")}[
+                    finding.action
+                ]
                 self.stdout.write(f"《{finding.document_title}》: {finding.describe()}{verb}")
         seconds = time.perf_counter() - started
-        summary = (
-            f"{tally['imported']} imported, {tally['duplicate']} duplicate, {tally['failed']} failed; "
-            f"{chars:,} 字 in {seconds:.1f} s (search index: {indexed} documents, {index_seconds:.1f} s)"
-            + (f"; {len(findings)} near-duplicate" if findings else "")
-        )
+        summary = _(
+            "%(imported)d imported, %(duplicate)d duplicate, %(failed)d failed; %(chars)s 字 in %(seconds).1f s "
+            "(search index: %(indexed)d documents, %(index_seconds).1f s)"
+        ) % {**tally, "chars": f"{chars:,}", "seconds": seconds, "indexed": indexed, "index_seconds": index_seconds}
+        if findings:
+            summary += _("; %(count)d near-duplicate") % {"count": len(findings)}
         (sys.stderr if json else self.stdout).write(summary + "\n")
         if tally["failed"]:
             raise SystemExit(1)
@@ -82,7 +95,7 @@ class Command(BaseCommand):
         if username:
             user = users.filter(username=username).first()
             if user is None:
-                raise CommandError(f"no user named {username!r}")
+                raise CommandError(_("no user named %(name)r") % {"name": username})
             return user.pk
         first_admin = users.filter(is_superuser=True).order_by("pk").first()
         return first_admin.pk if first_admin else None
@@ -110,7 +123,7 @@ class _progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(
-            TextColumn("[bold]导入"),
+            TextColumn("[bold]" + _("Importing")),
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),

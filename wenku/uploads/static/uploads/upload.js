@@ -48,6 +48,7 @@
         done("");
         if (xhr.status < 400) form.reset();
         results.scrollIntoView({ behavior: "smooth", block: "start" });
+        poll();
       } else if (xhr.responseURL && xhr.responseURL.indexOf(form.action) === -1) {
         window.location.href = xhr.responseURL; // logged out meanwhile: follow to the login page
       } else {
@@ -62,4 +63,22 @@
     status.textContent = "正在上传……";
     xhr.send(data);
   });
+
+  // Files still queued or being imported by the worker: ask for their results every two seconds.
+  function poll() {
+    var pending = results.querySelector("[data-unfinished]");
+    if (!pending) return;
+    window.setTimeout(function () {
+      var check = new XMLHttpRequest();
+      check.open("GET", pending.getAttribute("data-poll"));
+      check.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      check.addEventListener("load", function () {
+        if (check.getResponseHeader("X-Wenku-Upload") === "results") results.innerHTML = check.responseText;
+        poll();
+      });
+      check.addEventListener("error", poll);
+      check.send();
+    }, 2000);
+  }
+  poll();
 })();

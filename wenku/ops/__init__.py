@@ -1,0 +1,1 @@
+"""Operations: structured event logs, backup and restore, export."""
