@@ -598,9 +598,10 @@ class Chaos:
         while not self.stopping.wait(0.2):
             now = time.monotonic()
             if self.web_every and now >= next_web:
+                at = time.monotonic() - self.t0  # before the kill: a client can see the reset before we note it
                 pid = self.procs.kill_web(self.rng)
                 if pid:
-                    self.kills.append((time.monotonic() - self.t0, "web", pid))
+                    self.kills.append((at, "web", pid))
                 next_web = now + self.web_every
             if self.worker_every and now >= next_worker:
                 pid = self.procs.kill_worker(self.rng)
@@ -614,27 +615,43 @@ class CpuAccount:
     PostgreSQL backends, and everything else on the machine (other benchmarks, other users: noise).
 
     Live processes are read from /proc (utime + stime + the children they reaped: gunicorn reaps its killed
-    workers); killed `wenku worker`s are reaped by this process and show in RUSAGE_CHILDREN. A PostgreSQL backend
-    that ends during the run is missed, so "other" is slightly overstated."""
+    workers); killed `wenku worker`s are reaped by this process and show in RUSAGE_CHILDREN. PostgreSQL backends
+    come and go (Django closes a connection after CONN_MAX_AGE): they are read every second, so a backend's last
+    second before it ends is missed and "other" is slightly overstated."""
 
     def __init__(self, procs: Processes, pg: Pg, db: str) -> None:
         self.procs, self.pg, self.db = procs, pg, db
+        self.backends: dict[tuple[int, str], list[int]] = {}  # (pid, start time): [ticks first seen, ticks last seen]
+        self.stopping = threading.Event()
         self.start = self._snapshot()
+        self._watch_backends(first=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(1.0):
+            self._watch_backends()
+
+    def _watch_backends(self, first: bool = False) -> None:
+        try:
+            rows = self.pg.query("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db,))
+        except Exception:  # an accounting aid: the run goes on without it
+            return
+        for (pid,) in rows:
+            started, ticks = _ticks(pid)
+            if not started:
+                continue
+            seen = self.backends.setdefault((pid, started), [ticks if first else 0, ticks])
+            seen[1] = ticks
 
     def _snapshot(self) -> dict:
-        roles: dict[str, dict[int, tuple[str, int]]] = {"web": {}, "worker": {}, "postgres": {}}
+        roles: dict[str, dict[int, tuple[str, int]]] = {"web": {}, "worker": {}}
         groups = [("web", self.procs.web.pid)] if self.procs.web else []
         with self.procs.lock:
             groups += [("worker", p.pid) for p in self.procs.worker_procs]
         for role, pgid in groups:
             for pid in group_pids(pgid):
                 roles[role][pid] = _ticks(pid)
-        try:
-            backends = self.pg.query("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.db,))
-        except Exception:  # an accounting aid: the run goes on without it
-            backends = []
-        for (pid,) in backends:
-            roles["postgres"][pid] = _ticks(pid)
         self_usage = resource.getrusage(resource.RUSAGE_SELF)
         child_usage = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {
@@ -645,6 +662,9 @@ class CpuAccount:
         }
 
     def seconds(self) -> dict[str, float | None]:
+        self.stopping.set()
+        self.thread.join(timeout=10)
+        self._watch_backends()
         end = self._snapshot()
         out: dict[str, float | None] = {}
         for role, pids in end["roles"].items():
@@ -655,6 +675,7 @@ class CpuAccount:
                 ticks += value - (old[1] if old and old[0] == started else 0)
             out[role] = ticks / CLOCK_TICKS
         out["worker"] = (out["worker"] or 0) + end["reaped"] - self.start["reaped"]  # killed workers
+        out["postgres"] = sum(last - first for first, last in self.backends.values()) / CLOCK_TICKS
         out["load_generator"] = end["self"] - self.start["self"]
         if end["busy"] is None or self.start["busy"] is None:
             out["other"] = None
