@@ -36,9 +36,17 @@ class Command(BaseCommand):
         parser.add_argument("--category", metavar="NAME", help=_("put the documents in this category"))
         parser.add_argument("--uploader", metavar="USERNAME", help=_("the user shown as sharing them"))
 
-    def handle(self, *args, paths, json: bool, category: str | None, uploader: str | None, **options):
+    def handle(self, *args, **options):
+        events = logging.getLogger("wenku.events")
+        level = events.level
         if settings.WENKU_LOG_FORMAT == "text" and options.get("verbosity", 1) < 2:
-            logging.getLogger("wenku.events").setLevel(logging.ERROR)  # each file's own line says it already
+            events.setLevel(logging.ERROR)  # each file's own line says it already
+        try:
+            self.import_paths(**options)
+        finally:
+            events.setLevel(level)
+
+    def import_paths(self, *, paths, json: bool, category: str | None, uploader: str | None, **options):
         for option, value in (("--category", category), ("--uploader", uploader)):
             if value is not None and not storable(value):
                 message = _("%(option)s: contains characters that cannot be stored (NUL or invalid Unicode)")
