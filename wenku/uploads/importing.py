@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from wenku.checking.duplicates import Finding, recorded_findings
 from wenku.ingest.errors import ImportRefused
@@ -16,6 +18,7 @@ from wenku.ingest.importer import ImportOptions, ImportResult, preflight
 from wenku.ingest.originals import relative_to_data_dir, store_stream
 from wenku.jobs import runner
 from wenku.jobs.models import ImportJob
+from wenku.jobs.originals import discard_if_unused
 from wenku.library.models import Document, Status, Visibility
 from wenku.text.storable import storable
 from wenku.uploads import limits
@@ -87,9 +90,7 @@ def queue_upload(upload: UploadedFile, options: ImportOptions, user) -> ImportJo
         return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
     finally:
         upload.close()
-    return runner.enqueue(
-        user=user, name=name, original=relative_to_data_dir(path), sha256=sha256, size=size, options=options
-    )
+    return _enqueue(name, path, sha256, size, options, user)
 
 
 def queue_bytes(data: bytes, name: str, options: ImportOptions, user) -> ImportJob | Outcome:
@@ -99,9 +100,20 @@ def queue_bytes(data: bytes, name: str, options: ImportOptions, user) -> ImportJ
         path, sha256, size = store_stream([data], fmt)
     except ImportRefused as exc:
         return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
-    return runner.enqueue(
-        user=user, name=name, original=relative_to_data_dir(path), sha256=sha256, size=size, options=options
-    )
+    return _enqueue(name, path, sha256, size, options, user)
+
+
+def _enqueue(name: str, path, sha256: str, size: int, options: ImportOptions, user) -> ImportJob | Outcome:
+    """The job for a stored original; a value the database refuses (only reachable past the field checks) fails
+    the file and leaves no original behind."""
+    original = relative_to_data_dir(path)
+    try:
+        with transaction.atomic():
+            return runner.enqueue(user=user, name=name, original=original, sha256=sha256, size=size, options=options)
+    except (DatabaseError, UnicodeError) as exc:
+        discard_if_unused(original)
+        reason = _("the database refused the upload: %(error)s") % {"error": type(exc).__name__}
+        return Outcome(name, ImportResult(name, "failed", reason=reason))
 
 
 def settle(queued: list[ImportJob | Outcome], user) -> list[Outcome]:
