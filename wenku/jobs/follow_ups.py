@@ -50,14 +50,10 @@ def run_due(review_limit: int = 200, download_limit: int = 5) -> Done:
     return done
 
 
-def settle(document_ids: list[int]) -> dict[int, Finding]:
-    """Index and review these newly imported documents now (an import that reports their near-duplicates):
-    their findings by document id. What another process reviewed first is found in NearDuplicate instead."""
-    return settle_counted(document_ids)[1]
-
-
-def settle_counted(document_ids: list[int]) -> tuple[int, dict[int, Finding]]:
-    """settle(), and how many outbox documents the index applied on the way."""
+def settle(document_ids: list[int]) -> tuple[int, dict[int, Finding]]:
+    """Index and review these newly imported documents now (an import that reports their near-duplicates): how
+    many outbox documents the index applied, and the findings by document id. What another process reviewed first
+    is found in NearDuplicate instead."""
     indexed = apply_index()
     findings, _ = review_due(limit=max(200, len(document_ids)), document_ids=document_ids)
     return indexed, findings

@@ -59,6 +59,6 @@ def import_data(data: bytes, name: str, options: ImportOptions) -> Imported:
 def settle(imported: Imported) -> Imported:
     started = time.perf_counter()
     ids = [r.id for r in imported.results if r.status == "imported" and r.id]
-    imported.indexed, imported.findings = follow_ups.settle_counted(ids)
+    imported.indexed, imported.findings = follow_ups.settle(ids)
     imported.settle_seconds = time.perf_counter() - started
     return imported

@@ -2,7 +2,7 @@
 
 The import itself is the one pipeline every entry point uses (ingest.importer: preflight, convert, exact
 duplicates, paginate and articles, store with its outbox rows), followed by the follow-up steps for its
-documents (jobs.follow_ups.settle: index, near-duplicate review), so a job's results say what happened to each
+documents (jobs.pipeline.settle: index, near-duplicate review), so a job's results say what happened to each
 document, near-duplicates included.
 """
 
@@ -50,19 +50,28 @@ def enqueue(*, user, name: str, original: str, sha256: str, size: int, options: 
 
 def claim(worker: str) -> ImportJob | None:
     """The oldest job no live worker holds, now held by ``worker`` (an UPDATE that only one process can win)."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.WENKU_JOB_LEASE)
-    free = Q(state=ImportJob.State.QUEUED) | Q(state=ImportJob.State.RUNNING, lease_until__lt=now)
+    free = Q(state=ImportJob.State.QUEUED) | Q(state=ImportJob.State.RUNNING, lease_until__lt=timezone.now())
     for job_id, attempts in ImportJob.objects.filter(free).order_by("id").values_list("id", "attempts")[:10]:
         if attempts >= settings.WENKU_JOB_ATTEMPTS:
             _give_up(job_id, attempts)
             continue
-        won = ImportJob.objects.filter(free, pk=job_id, attempts=attempts).update(
-            state=ImportJob.State.RUNNING, worker=worker, lease_until=lease, attempts=attempts + 1, started=now
-        )
-        if won:
-            return ImportJob.objects.get(pk=job_id)
+        taken = _take(free, job_id, attempts, worker)
+        if taken is not None:
+            return taken
     return None
+
+
+def _take(free: Q, job_id: int, attempts: int, worker: str) -> ImportJob | None:
+    """The job, now held by ``worker`` under a fresh lease, if it is still ``free`` as seen (one UPDATE wins)."""
+    now = timezone.now()
+    won = ImportJob.objects.filter(free, pk=job_id, attempts=attempts).update(
+        state=ImportJob.State.RUNNING,
+        worker=worker,
+        lease_until=now + timedelta(seconds=settings.WENKU_JOB_LEASE),
+        attempts=attempts + 1,
+        started=now,
+    )
+    return ImportJob.objects.get(pk=job_id) if won else None
 
 
 def extend_lease(job_id: int, worker: str) -> None:
@@ -102,17 +111,8 @@ def run(job: ImportJob) -> list[dict]:
 
 def run_inline(job: ImportJob) -> list[dict]:
     """Claim and run ``job`` in this process (WENKU_RUN_JOBS_IN_REQUEST, and tests)."""
-    name = worker_name()
-    won = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING,
-        worker=name,
-        attempts=job.attempts + 1,
-        started=timezone.now(),
-        lease_until=timezone.now() + timedelta(seconds=settings.WENKU_JOB_LEASE),
-    )
-    if not won:
-        return ImportJob.objects.get(pk=job.pk).results
-    return run(ImportJob.objects.get(pk=job.pk))
+    taken = _take(Q(state=ImportJob.State.QUEUED), job.pk, job.attempts, worker_name())
+    return run(taken) if taken is not None else ImportJob.objects.get(pk=job.pk).results
 
 
 def _own_earlier_attempt(job: ImportJob, results: list[ImportResult]) -> None:

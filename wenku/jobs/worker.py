@@ -8,6 +8,7 @@ rows of the documents it stored are still there for the follow-up steps.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -43,7 +44,7 @@ class Worker:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
         WorkerBeat.objects.update_or_create(
-            name=self.name, defaults={"pid": _pid(), "started": timezone.now(), "seen": timezone.now()}
+            name=self.name, defaults={"pid": os.getpid(), "started": timezone.now(), "seen": timezone.now()}
         )
         beat = threading.Thread(target=self._beat, name="wenku-worker-beat", daemon=True)
         if self.heartbeat:
@@ -104,9 +105,3 @@ class Worker:
                     log.warning("worker heartbeat failed", exc_info=True)
         finally:
             connections.close_all()
-
-
-def _pid() -> int:
-    import os
-
-    return os.getpid()

@@ -82,22 +82,21 @@ def queue_upload(upload: UploadedFile, options: ImportOptions, user) -> ImportJo
     """Store one uploaded file and queue its import job; what can be refused before that is a failed Outcome.
 
     The file is copied to the originals store in chunks (never whole in memory); the import runs in a worker."""
-    name = upload.name or "upload"
     try:
-        fmt = preflight(name, upload.size)
-        path, sha256, size = store_stream(upload.chunks(), fmt)
-    except ImportRefused as exc:
-        return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
+        return _queue(upload.name or "upload", upload.size, upload.chunks(), options, user)
     finally:
         upload.close()
-    return _enqueue(name, path, sha256, size, options, user)
 
 
 def queue_bytes(data: bytes, name: str, options: ImportOptions, user) -> ImportJob | Outcome:
     """queue_upload for bytes at hand (查重's 同时加入文库)."""
+    return _queue(name, len(data), [data], options, user)
+
+
+def _queue(name: str, size: int | None, chunks, options: ImportOptions, user) -> ImportJob | Outcome:
     try:
-        fmt = preflight(name, len(data))
-        path, sha256, size = store_stream([data], fmt)
+        fmt = preflight(name, size)
+        path, sha256, size = store_stream(chunks, fmt)
     except ImportRefused as exc:
         return Outcome(name, ImportResult(name, "failed", reason=str(exc)))
     return _enqueue(name, path, sha256, size, options, user)
