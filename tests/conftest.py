@@ -87,6 +87,9 @@ def data_dir(tmp_path, settings) -> Path:
     # An upload's import job runs inside the request (no worker process in these tests); tests/jobs runs real
     # `wenku worker` processes.
     settings.WENKU_RUN_JOBS_IN_REQUEST = True
+    # A second process would open the real database, not the test one: tests/jobs/test_settler.py runs real
+    # `wenku import` processes instead.
+    settings.WENKU_IMPORT_SETTLE_AHEAD = 0
     return directory
 
 

@@ -6,11 +6,21 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO
-from wenku.checking.fingerprints import stream_of, window_for, winnow, winnow_many
+from wenku.checking.fingerprints import (
+    RecentFingerprints,
+    distinct,
+    stream_digest,
+    stream_of,
+    window_for,
+    winnow,
+    winnow_many,
+    winnow_many_with_digests,
+)
 
 WINDOW = window_for(13)
 REPORT = (REPO / "wenku" / "sample_library" / "gov_work_reports" / "2024.txt").read_text(encoding="utf-8")
@@ -45,3 +55,27 @@ def test_batch_winnowing_equals_one_text_at_a_time():
     texts += [REPORT[i : i + n] for i, n in ((0, 5), (10, 13), (100, 18), (0, len(REPORT)))] + ["", "。。", "ab"]
     for text, batched in zip(texts, winnow_many(texts, WINDOW), strict=True):
         assert kept(batched) == kept(winnow(stream_of(text), WINDOW)), text[:40]
+
+
+def test_distinct_is_numpys_unique():
+    rng = np.random.default_rng(5)
+    for values in (np.zeros(0, dtype=np.int64), rng.integers(-50, 50, 1000), np.sort(rng.integers(0, 9, 30))):
+        assert np.array_equal(distinct(values), np.unique(values))
+
+
+def test_the_review_reuses_what_the_index_winnowed_only_for_the_same_text():
+    texts = [REPORT[:3000], REPORT[3000:5000], REPORT[5000:9000]]
+    recent = RecentFingerprints(max_fingerprints=2000)
+    for document_id, (fingerprints, digest) in enumerate(winnow_many_with_digests(texts, WINDOW)):
+        assert digest == stream_digest(stream_of(texts[document_id]).codes)
+        recent.remember(document_id, digest, WINDOW, 8, fingerprints)
+    assert winnow_many_with_digests([], WINDOW) == []
+    held = dict(recent._entries)
+    assert 0 not in held and 1 in held and 2 in held  # bounded: the oldest went
+    # Whitespace and punctuation do not change the stream: the same fingerprints, handed out once.
+    again = recent.take(1, stream_of(texts[1].replace("。", "。\n")), WINDOW)
+    assert again is held[1][3] and 1 not in recent._entries
+    # A changed text (or another window) is winnowed afresh.
+    changed = texts[2].replace("发展", "發達", 1)
+    assert kept(recent.take(2, stream_of(changed), WINDOW)) == kept(winnow(stream_of(changed), WINDOW))
+    assert kept(recent.take(0, stream_of(texts[0]), WINDOW + 1)) == kept(winnow(stream_of(texts[0]), WINDOW + 1))

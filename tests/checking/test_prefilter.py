@@ -1,5 +1,6 @@
 """The near-duplicate review's prefilter answers exactly what compare()'s seed filter would: a document skipped
-by it has no candidate original, and a document with a candidate is never skipped."""
+by it has no candidate original, and a document with a candidate is never skipped; for a batch of documents at
+once it finds the very candidates, ranked as compare() ranks them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import pytest
 from tests.checking.corpus_records import all_records, pairs
 from tests.checking.test_near_duplicates import import_records
 from wenku.checking.duplicates import _COMMON_FOR_DUPLICATES, threshold
-from wenku.checking.fingerprints import stream_of
+from wenku.checking.fingerprints import stream_of, winnow
 from wenku.checking.matching import find_seeds, rank_candidates
-from wenku.checking.prefilter import may_have_original
+from wenku.checking.prefilter import may_have_original, older_candidates
 from wenku.checking.registry import get_index, window
 from wenku.library.models import Document
 from wenku.search import indexing
@@ -25,11 +26,15 @@ def test_the_prefilter_skips_exactly_the_documents_without_a_candidate(corpus, t
     import_records(tmp_path, "govcn", [records[p["a"]] for p in truth])
     indexing.apply_pending()
     answers = []
-    for document in Document.objects.order_by("pk"):
+    documents = list(Document.objects.order_by("pk"))
+    fingerprints = {d.pk: winnow(stream_of(d.full_text()), window()) for d in documents}
+    batched = older_candidates(fingerprints, threshold() / 2, _COMMON_FOR_DUPLICATES)  # one lookup for all
+    for document in documents:
         query = stream_of(document.full_text())
         seeds = find_seeds(query, get_index(), window(), _COMMON_FOR_DUPLICATES, {document.pk})
         seeds.by_document = {d: p for d, p in seeds.by_document.items() if d < document.pk}
-        has_candidate = bool(rank_candidates(seeds, 3, min_share=threshold() / 2))
-        answers.append(has_candidate)
-        assert may_have_original(query, document.pk, threshold() / 2, _COMMON_FOR_DUPLICATES) == has_candidate
+        ranked = rank_candidates(seeds, len(documents), min_share=threshold() / 2)
+        answers.append(bool(ranked))
+        assert may_have_original(query, document.pk, threshold() / 2, _COMMON_FOR_DUPLICATES) == bool(ranked)
+        assert batched[document.pk] == ranked  # the same documents in the same order
     assert True in answers and False in answers  # both answers were checked

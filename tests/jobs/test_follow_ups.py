@@ -95,3 +95,28 @@ def test_an_import_stopped_half_way_by_the_database_keeps_no_original(report_202
         import_file(report_2024, ImportOptions(category="报告\ud800"))
     assert not Document.objects.exists()
     assert not [path for path in (data_dir / "originals").rglob("*") if path.is_file()]
+
+
+def test_reviews_go_in_batches_and_wait_while_the_index_cannot_answer(report_2024, tmp_path, data_dir, monkeypatch):
+    """Each batch's rows are deleted once its documents are reviewed; a 查重 index that cannot be read leaves
+    every row of the batch waiting, and the next round reviews them."""
+    original = pipeline.import_files([report_2024], ImportOptions()).results[0].id
+    text = report_2024.read_text(encoding="utf-8")
+    copies = []
+    for n, heading in enumerate(["转载之一", "转载之二", "转载之三"]):
+        path = tmp_path / f"copy{n}.txt"
+        path.write_text(f"{heading}\n\n{text}", encoding="utf-8")
+        copies += [result.id for result in import_file(path, ImportOptions())]
+    follow_ups.apply_index()
+    if connection.vendor == "sqlite":  # the file index: a segment that cannot be read
+        segment = max((data_dir / "check-index").glob("seg-*.hashes.npy"), key=lambda p: int(p.name[4:-11]))
+        kept = segment.read_bytes()
+        segment.write_bytes(b"damaged")
+        assert follow_ups.review_due() == ({}, [])
+        assert FollowUp.objects.filter(step="review").count() == 3
+        segment.write_bytes(kept)
+    monkeypatch.setattr(follow_ups, "REVIEW_BATCH", 2)
+    findings, reviewed = follow_ups.review_due()
+    assert reviewed == copies and set(findings) == set(copies)
+    assert findings[copies[0]].original_id == original
+    assert not FollowUp.objects.filter(step="review").exists()

@@ -9,17 +9,18 @@ send the document to moderation) or ``reject`` (remove it again, saying which do
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from wenku.checking.fingerprints import stream_of
+from wenku.checking.fingerprints import Stream, recent, stream_of
 from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.models import NearDuplicate
-from wenku.checking.prefilter import may_have_original
-from wenku.checking.registry import get_index
+from wenku.checking.prefilter import may_have_original, older_candidates
+from wenku.checking.registry import get_index, window
 from wenku.checking.service import compare
-from wenku.library.models import Document, Status
+from wenku.library.models import Document, Page, Status
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ _COMMON_FOR_DUPLICATES = 1000
 # shorter ones. Measured on the corpus pairs: every gov.cn/Wikisource pair keeps >= 0.88 of its text in runs of
 # >= 50 stream characters, while pairs measured as partial overlaps fall below 0.8 (bench/results/near_duplicates.json).
 DUPLICATE_MIN_RUN = 50
+# A review batch holds its documents' texts and streams (~16 bytes a code point) at once: at most this many.
+_BATCH_CODE_POINTS = 2_000_000
 
 
 @dataclass
@@ -65,16 +68,25 @@ def find_original(document: Document) -> tuple[int, str, float] | None:
         return None
     if not may_have_original(query, document.pk, threshold() / 2, _COMMON_FOR_DUPLICATES):
         return None  # the usual case, answered from the postings alone (compare() would find no candidate)
+    return _compare(document.pk, text, query)
+
+
+def _compare(
+    document_id: int, text: str, query: Stream, candidates: list[int] | None = None
+) -> tuple[int, str, float] | None:
+    """compare() with the older documents; ``candidates``: all that share enough fingerprints to be read, when
+    the prefilter has found them (compare() then builds no seeds of other documents: same report, less work)."""
     report = compare(
         text,
         query,
-        exclude={document.pk},
+        exclude={document_id},
         common_docs=_COMMON_FOR_DUPLICATES,
         max_candidates=3,
-        before=document.pk,
+        before=document_id,
         min_seed_share=threshold() / 2,
         join_gap=0,
         min_run=DUPLICATE_MIN_RUN,
+        only=candidates,
     )
     if report.sources and report.sources[0].share >= threshold():
         best = report.sources[0]
@@ -88,22 +100,74 @@ def review_new_documents(document_ids: list[int]) -> list[Finding]:
     if get_index().needs_rebuild():
         log.warning("near-duplicate review skipped: the 查重 index needs `wenku reindex`")
         return findings
-    for document in Document.objects.filter(pk__in=document_ids).order_by("pk"):
-        try:
-            finding = review_document(document)
-        except IndexUnavailable as exc:
-            log.warning("near-duplicate review stopped: %s", exc)
-            break
-        if finding is not None:
-            findings.append(finding)
+    try:
+        for _, finding in review_documents(list(Document.objects.filter(pk__in=document_ids).order_by("pk"))):
+            if finding is not None:
+                findings.append(finding)
+    except IndexUnavailable as exc:
+        log.warning("near-duplicate review stopped: %s", exc)
     return findings
+
+
+def review_documents(documents: list[Document]) -> Iterator[tuple[int, Finding | None]]:
+    """review_document for each of ``documents`` in turn, yielding its id once it is done (a rejected copy is
+    deleted: its pk is None then); a batch's texts are read in one query and their prefilter is one index
+    lookup. Raises IndexUnavailable like review_document (the documents yielded before are done)."""
+    for batch in _batches(documents):
+        texts = full_texts([document.pk for document in batch])
+        queries = {document.pk: stream_of(texts[document.pk]) for document in batch}
+        size = window()
+        candidates = older_candidates(
+            {
+                document_id: recent.take(document_id, query, size)
+                for document_id, query in queries.items()
+                if len(query) >= DUPLICATE_MIN_RUN
+            },
+            threshold() / 2,
+            _COMMON_FOR_DUPLICATES,
+        )
+        for document in batch:
+            found = None
+            if candidates.get(document.pk):  # the usual case: no candidate, so compare() would find nothing
+                found = _compare(document.pk, texts[document.pk], queries[document.pk], candidates[document.pk])
+            document_id = document.pk
+            yield document_id, _apply_policy(document, found)
+
+
+def _batches(documents: list[Document]) -> Iterator[list[Document]]:
+    """Consecutive runs of documents small enough to review together (texts and streams held at once)."""
+    batch: list[Document] = []
+    held = 0
+    for document in documents:
+        if batch and held + document.text_length > _BATCH_CODE_POINTS:
+            yield batch
+            batch, held = [], 0
+        batch.append(document)
+        held += document.text_length
+    if batch:
+        yield batch
+
+
+def full_texts(document_ids: list[int]) -> dict[int, str]:
+    """Document.full_text() of each of these documents, in one query."""
+    parts: dict[int, list[str]] = {document_id: [] for document_id in document_ids}
+    ends = dict.fromkeys(document_ids, 0)
+    pages = Page.objects.filter(document_id__in=document_ids).order_by("document_id", "number")
+    for document_id, start, text in pages.values_list("document_id", "start", "text"):
+        parts[document_id].append("\n" * (start - ends[document_id]))
+        parts[document_id].append(text)
+        ends[document_id] = start + len(text)
+    return {document_id: "".join(texts) for document_id, texts in parts.items()}
 
 
 def review_document(document: Document) -> Finding | None:
     """Compare one document with the older ones and apply WENKU_DUPLICATE_POLICY. Idempotent: reviewing a
     document again finds the same original and records the same thing. Raises IndexUnavailable when the 查重
     index cannot answer (the review must then be done later, not skipped)."""
-    found = find_original(document)
+    return _apply_policy(document, find_original(document))
+
+
+def _apply_policy(document: Document, found: tuple[int, str, float] | None) -> Finding | None:
     if found is None:
         return None
     original_id, original_title, share = found

@@ -3,7 +3,7 @@ the outbox to its followers (settings.WENKU_INDEX_FOLLOWERS), so both indexes se
 
 from __future__ import annotations
 
-from wenku.checking.fingerprints import winnow_many
+from wenku.checking.fingerprints import K, recent, winnow_many_with_digests
 from wenku.checking.registry import get_index, window
 
 
@@ -11,10 +11,11 @@ class FingerprintFollower:
     name = "fingerprints"
 
     def upsert(self, documents) -> None:
-        index = get_index()
+        index, size = get_index(), window()
         texts = ["\n".join(document.pages) for document in documents]
-        for document, fingerprints in zip(documents, winnow_many(texts, window()), strict=True):
+        for document, (fingerprints, digest) in zip(documents, winnow_many_with_digests(texts, size), strict=True):
             index.add(document.id, fingerprints.hashes, fingerprints.positions)
+            recent.remember(document.id, digest, size, K, fingerprints)  # for its near-duplicate review
 
     def delete(self, document_ids: list[int]) -> None:
         get_index().delete(document_ids)

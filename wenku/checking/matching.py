@@ -12,13 +12,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 
 from wenku.checking.extension import extend
 from wenku.checking.fingerprints import K, Stream, winnow
-from wenku.checking.index.base import FingerprintIndex
+from wenku.checking.index.base import FingerprintIndex, Postings
 
 JOIN_GAP = 4  # stream characters: runs of one source this close together are one match
 
@@ -43,14 +44,25 @@ class Seeds:
 
 
 def find_seeds(
-    query: Stream, index: FingerprintIndex, window: int, common_docs: int, exclude: set[int] = frozenset()
+    query: Stream,
+    index: FingerprintIndex,
+    window: int,
+    common_docs: int,
+    exclude: set[int] = frozenset(),
+    only: Collection[int] | None = None,
 ) -> Seeds:
+    """``only``: seeds of these documents alone (a caller that knows its candidates skips the others' seeds)."""
     fingerprints = winnow(query, window)
     if not len(fingerprints.hashes):
         return Seeds({}, np.zeros(0, dtype=np.int64), 0)
     unique, inverse = np.unique(fingerprints.hashes, return_inverse=True)
     postings = index.lookup(unique, common_docs)
     common_positions = fingerprints.positions[postings.counts[inverse] > common_docs].astype(np.int64)
+    if only is not None:
+        wanted = np.isin(postings.documents, np.fromiter(only, dtype=np.int64))
+        postings = Postings(
+            postings.counts, postings.query[wanted], postings.documents[wanted], postings.positions[wanted]
+        )
     if not len(postings.query):
         return Seeds({}, common_positions, len(fingerprints.positions))
     # Every query position holding the posting's hash (usually one) pairs with the posting.

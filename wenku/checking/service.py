@@ -5,6 +5,8 @@ The submitted text is never stored here; adding it to the library is a separate,
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 from django.conf import settings
 
@@ -67,16 +69,18 @@ def compare(
     min_seed_share: float = 0.0,
     join_gap: int = JOIN_GAP,
     min_run: int | None = None,
+    only: Collection[int] | None = None,
 ) -> CheckReport:
     """The report for ``text`` against the index, without the limits a user-facing check has.
 
     ``before``: only documents with smaller ids (older ones) are sources. ``min_seed_share``: only documents
     sharing at least this share of the text's fingerprints are read (a cheap filter for near-duplicates).
     ``join_gap``: passages of one source this close together are one match (0: count exact passages only).
-    ``min_run``: the shortest passage counted (default WENKU_CHECK_MIN_RUN)."""
+    ``min_run``: the shortest passage counted (default WENKU_CHECK_MIN_RUN). ``only``: no other documents can
+    be candidates (the near-duplicate review's prefilter found them), so no other seeds are built."""
     chars = count_chars(text)
     min_run = min_run or settings.WENKU_CHECK_MIN_RUN
-    seeds = find_seeds(query, get_index(), window(), common_docs, exclude)
+    seeds = find_seeds(query, get_index(), window(), common_docs, exclude, only)
     if before is not None:
         seeds.by_document = {d: pairs for d, pairs in seeds.by_document.items() if d < before}
     ranked = rank_candidates(seeds, 4 * max_candidates, min_share=min_seed_share)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Min
 
-from wenku.checking.duplicates import Finding, review_document
+from wenku.checking.duplicates import Finding, review_documents
 from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.registry import get_index
 from wenku.downloads.cache import prepare
@@ -28,6 +28,7 @@ from wenku.search.writer_lock import IndexBusy, index_writer
 
 log = logging.getLogger(__name__)
 MAX_STEP_ATTEMPTS = 3  # a download that fails this often (a bug, a huge document) is given up and logged
+REVIEW_BATCH = 200  # review rows read, reviewed and deleted together
 
 
 @dataclass
@@ -90,21 +91,35 @@ def review_due(limit: int = 200, document_ids: list[int] | None = None) -> tuple
         due = due.filter(document_id__in=document_ids)
     findings: dict[int, Finding] = {}
     reviewed: list[int] = []
-    for row in list(due[:limit]):
-        document = Document.objects.filter(pk=row.document_id).first()
-        try:
-            finding = review_document(document) if document is not None else None
-        except IndexUnavailable as exc:
-            log.warning("near-duplicate review waits: %s", exc)
+    rows = list(due[:limit])
+    for start in range(0, len(rows), REVIEW_BATCH):
+        if not _review_batch(rows[start : start + REVIEW_BATCH], findings, reviewed):
             break
-        FollowUp.objects.filter(pk=row.pk).delete()
-        reviewed.append(row.document_id)
-        if finding is not None:
-            findings[row.document_id] = finding
-            log.info("near-duplicate: %s", finding.as_dict())
     if any(f.action == "rejected" for f in findings.values()):
         apply_index()  # the rejected copies leave the indexes at once
     return findings, reviewed
+
+
+def _review_batch(rows: list[FollowUp], findings: dict[int, Finding], reviewed: list[int]) -> bool:
+    """Review the documents of these rows (in order) and then delete the rows of those done, in one statement:
+    a process killed meanwhile leaves the batch to be reviewed again, which finds the same. False when the
+    index cannot answer (the rest waits)."""
+    found = Document.objects.in_bulk([row.document_id for row in rows])
+    documents = [found[row.document_id] for row in rows if row.document_id in found]
+    done = {row.document_id for row in rows if row.document_id not in found}  # deleted: nothing to review
+    complete = True
+    try:
+        for document_id, finding in review_documents(documents):
+            done.add(document_id)
+            if finding is not None:
+                findings[document_id] = finding
+                log.info("near-duplicate: %s", finding.as_dict())
+    except IndexUnavailable as exc:
+        log.warning("near-duplicate review waits: %s", exc)
+        complete = False
+    FollowUp.objects.filter(pk__in=[row.pk for row in rows if row.document_id in done]).delete()
+    reviewed += [row.document_id for row in rows if row.document_id in done]
+    return complete
 
 
 def build_downloads(limit: int = 5) -> int:

@@ -5,6 +5,9 @@
 2. the follow-up steps for the stored documents (jobs.follow_ups): index, then near-duplicate review; the
    download files are left to the worker. A crash between 1 and 2 loses nothing: the outbox rows were stored
    with the documents, and the worker (or the next import) does the steps.
+
+A large import of many files does step 2 while it does step 1: a second process (jobs.settler) indexes and
+reviews what is stored while the next files are imported, and the last settle only has the rest to do.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from wenku.checking.duplicates import Finding
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.importer import ImportOptions, ImportResult, import_bytes, import_file, iter_files
 from wenku.jobs import follow_ups
+from wenku.jobs.settler import Settler
 
 
 @dataclass
@@ -35,16 +39,32 @@ def import_files(
     on_result: Callable[[ImportResult], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
 ) -> Imported:
-    """Import files and folders (walked recursively), then settle what was stored."""
+    """Import files and folders (walked recursively), then settle what was stored (a large import partly while
+    it runs, see jobs.settler)."""
     imported = Imported()
-    for path in iter_files(paths):
-        for result in import_file(path, options):
-            imported.results.append(result)
-            if on_result:
-                on_result(result)
-        if on_file:
-            on_file(path)
-    return settle(imported)
+    files = list(iter_files(paths))
+    settler = Settler()
+    try:
+        for number, path in enumerate(files, start=1):
+            results = import_file(path, options)
+            for result in results:
+                imported.results.append(result)
+                if on_result:
+                    on_result(result)
+            if on_file:
+                on_file(path)
+            stored = sum(r.chars or 0 for r in results if r.status == "imported")
+            settler.stored_more(stored, more_to_come=number < len(files))
+        imported_at = time.perf_counter()
+        indexed_ahead, settled_ahead = settler.finish()
+    except BaseException:
+        settler.stop()
+        raise
+    settle(imported)
+    imported.indexed += indexed_ahead
+    imported.findings = dict(sorted({**settled_ahead, **imported.findings}.items()))
+    imported.settle_seconds = time.perf_counter() - imported_at  # the wait for the child included
+    return imported
 
 
 def import_data(data: bytes, name: str, options: ImportOptions) -> Imported:

@@ -32,7 +32,7 @@ class WorkerProcess:
 
     def _spawn(self) -> None:
         command = [sys.executable, "-c", "from wenku.cli.main import main; main()", "worker"]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent)
 
     def _watch(self) -> None:
         while not self.stopping.wait(1.0):
@@ -52,7 +52,7 @@ class WorkerProcess:
                 self.process.kill()
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before it runs: SIGTERM when the server process dies, even by SIGKILL (Linux only)."""
     try:
         import ctypes

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from wenku.text.analysis import SEPARATOR, grams_of, is_single_han, normalize, runs_of
+from wenku.text.analysis import SEPARATOR, grams_of, is_single_han, normalize, pieces_of, runs_of
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
@@ -28,7 +28,8 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True)
 class Term:
-    """One thing to find: a phrase of grams (or a single Han character), with its display runs."""
+    """One thing to find: a phrase of grams (or a single Han character), with the normalised runs (for a quoted
+    phrase: pieces of runs in a row) that highlighting marks."""
 
     text: str
     grams: tuple[str, ...]
@@ -120,4 +121,5 @@ def _term(text: str, phrase: bool) -> Term | None:
     if not grams:
         return None
     display = text.strip() if phrase else text
-    return Term(text=display, grams=tuple(grams), runs=tuple(runs_of(text)))
+    # A phrase is highlighted where its runs stand in a row (连续3周 as one), not each run wherever it occurs.
+    return Term(text=display, grams=tuple(grams), runs=tuple(pieces_of(text) if phrase else runs_of(text)))

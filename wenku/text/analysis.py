@@ -9,6 +9,10 @@ Tokens, as space-joined strings for a whitespace tokenizer:
 - ``grams``: for each run of Han characters its character bigrams (a one-character run gives the character), and
   each run of other letters/digits as one word; a ``|`` marks a gap between runs. Any run of ≥ 2 Han characters
   that occurs in a text is a phrase of consecutive bigrams in its stream, so a phrase query never misses.
+  Where a Han run touches a word (连续3周, 5G网络, 二０一０年), the Han character at that end is also given on its
+  own, between the run's bigrams and the word (连续 续 3 周 周下 for 连续3周下): a phrase that starts or ends
+  inside the Han run (续3周, 3周) is then a phrase of consecutive grams too, since the phrase's own edge run
+  (one character, or bigrams) is a run of the text's grams. A gap (punctuation, space) adds no such character.
 - ``chars``: every Han character, for one-character queries.
 - ``words``: rjieba search-mode words, for relevance.
 
@@ -26,12 +30,14 @@ from pathlib import Path
 
 from wenku.text import fast_analysis
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # 2: the Han character next to a word (连续3周) is a gram of its own too
+NORMALIZE_VERSION = 1  # normalize() alone (the 查重 index depends on it, not on the tokens)
 SEPARATOR = "|"
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef\U00030000-\U000323af"
 _RUN = re.compile(f"(?P<han>[{HAN}]+)|(?P<word>[^\\W_{HAN}]+)")
 HAN_CHAR = re.compile(f"[{HAN}]")
+_WORD_CHAR = re.compile(f"[^\\W_{HAN}]")
 
 
 @cache
@@ -63,16 +69,20 @@ class Tokens:
 def grams_of(normalized: str) -> list[str]:
     """The grams stream of already-normalised text."""
     grams: list[str] = []
-    previous_end = -1
-    for match in _RUN.finditer(normalized):
-        if grams and match.start() != previous_end:
-            grams.append(SEPARATOR)
+    matches = list(_RUN.finditer(normalized))
+    for index, match in enumerate(matches):
         run = match.group()
+        joined_before = index > 0 and matches[index - 1].end() == match.start()
+        if grams and not joined_before:
+            grams.append(SEPARATOR)
         if match.lastgroup == "han" and len(run) > 1:
+            if joined_before:  # a word just before: the first character too (see the module docstring)
+                grams.append(run[0])
             grams.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            if index + 1 < len(matches) and matches[index + 1].start() == match.end():
+                grams.append(run[-1])
         else:
             grams.append(run)
-        previous_end = match.end()
     return grams
 
 
@@ -110,19 +120,41 @@ def runs_of(text: str) -> list[str]:
     return [m.group() for m in _RUN.finditer(normalize(text))]
 
 
+def pieces_of(text: str) -> list[str]:
+    """The normalised pieces of a piece of text: its runs with no gap between them joined (连续3周, 5g网络), the way
+    a phrase matches them in a row."""
+    pieces: list[str] = []
+    previous_end = -1
+    for match in _RUN.finditer(normalize(text)):
+        if pieces and match.start() == previous_end:
+            pieces[-1] += match.group()
+        else:
+            pieces.append(match.group())
+        previous_end = match.end()
+    return pieces
+
+
 def is_single_han(token: str) -> bool:
     return len(token) == 1 and bool(HAN_CHAR.match(token))
 
 
 def find_runs(text: str, runs: list[str]) -> list[tuple[int, int]]:
-    """Spans of every occurrence of the given normalised runs in ``text`` (merged, in order)."""
+    """Spans of every occurrence of the given normalised runs (or pieces) in ``text`` (merged, in order). A run
+    that begins or ends with a letter or digit is not found inside a longer word (3 in 13, covid in covidien),
+    as search does not find it there."""
     normalized = normalize(text)
     spans = []
+    word_char = _WORD_CHAR.match
     for run in {r for r in runs if r}:
+        at_start, at_end = bool(word_char(run[0])), bool(word_char(run[-1]))  # a word at either end of the run
         start = normalized.find(run)
         while start != -1:
-            spans.append((start, start + len(run)))
-            start = normalized.find(run, start + len(run))
+            end = start + len(run)
+            if (at_start and start and word_char(normalized, start - 1)) or (at_end and word_char(normalized, end)):
+                start = normalized.find(run, start + 1)  # inside a longer word
+                continue
+            spans.append((start, end))
+            start = normalized.find(run, end)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:

@@ -6,7 +6,7 @@ body text follows it, possibly after a subtitle ("——在…上的讲话"), a 
 never candidates, so they never start an article.
 
 Whether a candidate starts an article is decided by a small trained model (article_model.json, next to this file:
-logistic regression or a few shallow trees, evaluated in pure Python) over the candidate's line features: a title
+logistic regression or boosted trees of depth 3-4, in pure Python) over the candidate's line features: a title
 pattern ("…在…上的讲话", "第三篇"…), a heading in the file's structure (.docx/.html/.epub/markdown), a newspaper
 column ("（人民论坛）"), a subtitle or date line, an opening that starts a piece ("同志们：", "新华社北京…电"), the end
 of a piece above it, a series of parallel subheads it belongs to, its length and punctuation, the text around it,
@@ -78,11 +78,11 @@ _ENDING = re.compile(
     r"^(?:[（(](?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,40}(?:电|记者|作者|来源|责编|编辑|整理)"
     r"(?:[^（）()]|[（(][^（）()]{0,20}[）)]){0,40}[）)]"
     r"|《\s*人民日报\s*》.{0,30}版[）)]?"
-    r"|(?:版式设计|数据来源|栏目投稿邮箱|责任编辑|责编|来源|图片来源|(?:本版)?(?:制图|摄影|绘图|漫画|设计))[：:].{0,60}"
+    r"|(?:版式设计|数据来源|栏目投稿邮箱|电子信箱|本期统筹|责任编辑|责编|来源|图片来源|(?:本版)?(?:制图|摄影|绘图|漫画|设计))[：:].{0,60}"
     r"|谢谢(?:大家|各位)?[！!。.]"
     r"|.{0,24}(?:摄|摄影报道|供图)(?:[（(][^（）()]{0,12}[）)])?"  # a photo credit: "王 正摄（人民视觉）"
     # a reader's signature: "河北唐山市  许贵元"
-    r"|[\u4e00-\u9fff]{1,10}[省市县区镇乡村][ \u3000]+[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,2})$"
+    r"|[\u4e00-\u9fff]{1,10}[省市县区镇乡村][ \u3000\xa0]+[\u4e00-\u9fff](?:[ \u3000\xa0]*[\u4e00-\u9fff]){1,2})$"
 )
 _PARENTHESIZED = re.compile(r"^[（(](?:[^（）()]|[（(][^（）()]*[）)])*[）)]$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -243,7 +243,7 @@ def _block_start(paragraphs: list[str], index: int, end: int, headings: set[int]
     named = [i for i in mains if _numbered_piece(paragraphs[i]) or _has_kind(paragraphs[i])]
     if end - index > _BLOCK_MAX:  # a list of titles, or the tail of the previous piece, above the title
         if not named:
-            return mains[-1]
+            return _above_marker(paragraphs, index, end) or mains[-1]
         first = named[-1]
         while first - 1 in named:
             first -= 1
@@ -253,7 +253,44 @@ def _block_start(paragraphs: list[str], index: int, end: int, headings: set[int]
         named = [i for i in named if i > 0]
     if named and _stray(paragraphs[mains[0]]):
         return named[0]  # a signature or a stray line of the previous piece above a real title
+    if not named and len(mains) > 1 and _signed(paragraphs, mains[0], end):
+        return next((i for i in mains if i > mains[0] + 1), mains[0])
     return mains[0]
+
+
+_GUIDE = ("核心阅读", "编者按", "阅读提示")
+_BULLETS = "●■◆▲"
+
+
+def _above_marker(paragraphs: Sequence[str], index: int, end: int) -> int | None:
+    """In a long block, the headline above what only follows one: a subtitle ("——…之二"), a reading guide ("核心阅读")
+    or the bullets of a lead ("●…"), so that the bold summary lines after it are not taken for the title; a kicker
+    ending in "——" or "：" above the headline starts it."""
+    for marker in range(index + 1, end):
+        line = paragraphs[marker].strip()
+        if not (_SUBTITLE.match(line) or line.startswith(_GUIDE) or line[:1] in _BULLETS):
+            continue
+        title = marker - 1
+        if not title_like(paragraphs[title]) or paragraphs[title].strip()[:1] in _BULLETS:
+            return None
+        if title > index and _kicker(paragraphs[title - 1]):
+            title -= 1
+        return title
+    return None
+
+
+def _kicker(text: str) -> bool:
+    """The first line of a two-line headline: not a signature, a credit or a scrap."""
+    text = text.strip()
+    if _lead_in(text) or _lead_line(text):
+        return True
+    return title_like(text) and text[:1] not in _BULLETS and not _stray(text) and not _ENDING.match(text)
+
+
+def _signed(paragraphs: Sequence[str], first: int, end: int) -> bool:
+    """ "全国人民代表大会常务委员会" over "2019年10月26日" over a title: the signature and date ending a piece."""
+    line = paragraphs[first + 1].strip() if first + 1 < end else ""
+    return bool(_DATE_LINE.match(line)) and line[:1] not in "（(" and first + 2 < end
 
 
 def _stray(text: str) -> bool:
@@ -287,6 +324,14 @@ def _features(paragraphs: Sequence[str], candidates: list[Candidate], headings: 
     typical_gap = sorted(gaps)[len(gaps) // 2] or 1
     hint = _count_hint(paragraphs[0]) if paragraphs else None
     last_anchor, next_anchor = _nearest(candidates, [_anchor(c) for c in candidates])
+    count = len(candidates)
+    following_paragraphs = [
+        (candidates[i + 1].index if i + 1 < count else len(paragraphs)) - c.end for i, c in enumerate(candidates)
+    ]
+    last_position, seen = [], -1
+    for position, c in enumerate(candidates):
+        last_position.append(seen)
+        seen = position if _anchor(c) else seen
     rows = []
     for position, c in enumerate(candidates):
         start, end, title = c.index, c.end, c.title
@@ -343,12 +388,25 @@ def _features(paragraphs: Sequence[str], candidates: list[Candidate], headings: 
                 "candidate_share": len(candidates) / max(1, len(paragraphs)),
                 "articles_per_10k_chars": len(candidates) * 10000 / total,
                 "count_hint": float(hint is not None),
+                "bullet_after": float(following[:1] in _BULLETS),
+                "quote_after": float(following[:1] in '“"「'),
+                "previous_title_like": float(start > 0 and title_like(previous)),
+                "since_anchor_candidates": float(min(5, position - last_position[position])),
+                "previous_gap_after": math.log1p(gaps[position - 1]) if position else -1.0,
+                "previous_strong": float(candidates[position - 1].strong) if position else 1.0,
+                "next_strong": float(candidates[position + 1].strong) if position + 1 < count else 1.0,
+                "length_vs_previous": math.log(len(title) / len(candidates[position - 1].title)) if position else 0.0,
+                "length_vs_next": (
+                    math.log(len(title) / len(candidates[position + 1].title)) if position + 1 < count else 0.0
+                ),
+                "body_paragraphs": math.log1p(following_paragraphs[position]),
+                "body_paragraph_length": math.log1p(gaps[position] / max(1, following_paragraphs[position])),
             }
         )
     return rows
 
 
-_INNER_SPACE = re.compile(r"\S[ \u3000]+\S")
+_INNER_SPACE = re.compile(r"\S[ \u3000\xa0]+\S")
 _PIECE_END = "。！？”’」』）)!?…"
 _QUOTES = frozenset('“”《》"')
 

@@ -4,8 +4,10 @@ instead of a Python loop over runs and tokens.
 
 A text is turned into an array of code points (UTF-32), folded through a lookup table (the same fold as
 ``normalize``), classified (Han, other letter/digit, gap) through a second table, and the grams stream is written
-straight into an output array: each position emits its bigram, its word character, or the ``|`` of an interior
-gap, followed by a space. Short texts (titles, queries) go the plain way, where numpy's set-up would cost more.
+straight into an output array: each position emits its bigram (after its lone character where a word precedes
+the Han run), its lone character (a one-character run, or the end of a run a word follows), its word character,
+or the ``|`` of an interior gap, followed by a space. Short texts (titles, queries) go the plain way, where
+numpy's set-up would cost more.
 tests/test_analysis.py holds both ways to the same output.
 """
 
@@ -71,9 +73,13 @@ def analyse(text: str, with_chars: bool = False) -> tuple[str, str, str]:
     folded = fold_codes[_code_points(text)]
     kind = classes[folded]
     han, word, gap = kind == _HAN, kind == _WORD, kind == _GAP
-    han_next = _shifted(han, 1)
+    han_next, han_previous = _shifted(han, 1), _shifted(han, -1)
     pair = han & han_next  # emits the bigram of this and the next character, and a space
-    single = han & ~han_next & ~_shifted(han, -1)  # a one-character Han run: the character, and a space
+    single = han & ~han_next & ~han_previous  # a one-character Han run: the character, and a space
+    # A Han run of several characters next to a word: its character at that end alone too (before the first
+    # bigram when a word precedes, as its own token at the end when a word follows).
+    lead = pair & ~han_previous & _shifted(word, -1)
+    tail = han & ~han_next & han_previous & _shifted(word, 1)
     word_end = word & ~_shifted(word, 1)  # a word character emits itself; the last of a run a space too
     gap_starts = np.flatnonzero(gap & ~_shifted(gap, -1))
     gap_ends = np.flatnonzero(gap & ~_shifted(gap, 1))
@@ -81,14 +87,16 @@ def analyse(text: str, with_chars: bool = False) -> tuple[str, str, str]:
     interior = _shifted(run, -1)[gap_starts] & _shifted(run, 1)[gap_ends]
     bar = np.zeros(len(folded), dtype=bool)
     bar[gap_starts[interior]] = True  # a gap between two runs emits "|" and a space
-    width = pair * 3 + single * 2 + word + word_end + bar * 2
+    width = pair * 3 + single * 2 + lead * 2 + tail * 2 + word + word_end + bar * 2
     ends = np.cumsum(width, dtype=np.int64)
     starts = ends - width
     out = np.full(int(ends[-1]) if len(ends) else 0, _SPACE, dtype=np.uint32)
-    first = pair | single | word
+    first = pair | single | tail | word
     out[starts[first]] = folded[first]
     pairs = np.flatnonzero(pair)
-    out[starts[pairs] + 1] = folded[pairs + 1]
+    pair_starts = starts[pairs] + 2 * lead[pairs]  # after the lone first character of a lead
+    out[pair_starts] = folded[pairs]
+    out[pair_starts + 1] = folded[pairs + 1]
     out[starts[bar]] = _BAR
     chars = ""
     if with_chars:

@@ -8,7 +8,9 @@ Two kinds of broken text are repaired; only line breaks are removed, never a cha
    have their lines end with punctuation, or spread over many lengths, and are left alone. In a wrapped text a line
    carries on into the next when the next line's first character (or Latin word) would not have fitted after it:
    that is why the line was broken. A blank line, an indented next line (when the text indents its paragraphs),
-   a heading or list item after a sentence end, and a line ending short of the width all end a paragraph.
+   a heading or list item after a sentence end, a line ending short of the width, and a line longer than the
+   width (a title: no wrapped line is; past the text's first line it must be longer in display columns too, as a
+   text cut at columns may be measured in characters) all end a paragraph.
 2. **Stray breaks in a one-paragraph-per-line text** (the bundled government work reports: "交出一份人" / "民满意",
    cut by a scrape). A break is *certain* when the next line starts with a mark no paragraph starts with (，。、”…)
    or the line ends with one no paragraph ends with (“《（…); *sure* when a long line runs into the next with Chinese
@@ -16,7 +18,8 @@ Two kinds of broken text are repaired; only line breaks are removed, never a cha
    tail; *possible* when Chinese text simply goes on without a sentence end, or after a comma. Certain breaks are
    always joined, sure ones when the text has two of them (one may be a heading running into a word), possible ones
    when it has three (a text broken at random points). Titles, headings (一、…), names and indented lines, which
-   have no punctuation or start a new block, are never joined.
+   have no punctuation or start a new block, are never joined, nor is the text's first line (its title or
+   kicker: 两万多人的苏州镇湖，拥有四百绣庄、八千绣娘) unless the break is certain.
 
 Chinese lines join without a space; Latin words across a break join with one.
 """
@@ -182,7 +185,8 @@ def _lead(layout: Layout, line: str, following: str) -> int:
     return lead
 
 
-def _continues_wrapped(layout: Layout, line: str, following: str) -> bool:
+def _continues_wrapped(layout: Layout, line: str, following: str, first: bool = False) -> bool:
+    """Whether ``following`` carries on the paragraph of ``line`` (``first``: the text's first line)."""
     if layout.indented and _INDENT.match(following):
         return False
     stripped, rest = line.rstrip(), following.lstrip()
@@ -190,7 +194,20 @@ def _continues_wrapped(layout: Layout, line: str, following: str) -> bool:
         return False
     if _ITEM_START.match(following) and not _ends_mid_sentence(stripped):
         return False
-    return layout.width_of(stripped) + _lead(layout, stripped, rest) > layout.width
+    width = layout.width_of(stripped)
+    if _over_width(layout, stripped, width, first):
+        return False  # longer than any wrapped line: a title or a line that was never wrapped
+    return width + _lead(layout, stripped, rest) > layout.width
+
+
+def _over_width(layout: Layout, line: str, width: int, first: bool) -> bool:
+    """Whether a line is longer than the wrap allows (a mark may hang one over): not a wrapped line. A text cut at
+    columns may be measured in characters (most of its lines are Chinese), and then a line with digits or Latin
+    letters holds more characters: past the first line (the text's title, if any) such a line must be over in
+    columns too."""
+    if width <= layout.width + (1 if layout.measure == "chars" else 2):
+        return False
+    return first or layout.measure == "columns" or columns(line) > 2 * layout.width + 2
 
 
 @cache
@@ -251,11 +268,17 @@ def joins(lines: list[str], layout: Layout | None = None) -> list[bool]:
     """For each line but the last: whether the next line carries on its paragraph."""
     layout = layout or analyse(lines)
     pairs = pairwise(lines)
+    first = next((index for index, line in enumerate(lines[:-1]) if line.strip()), None)
     if layout.wrapped:
-        return [bool(a.strip() and b.strip()) and _continues_wrapped(layout, a, b) for a, b in pairs]
+        return [
+            bool(a.strip() and b.strip()) and _continues_wrapped(layout, a, b, index == first)
+            for index, (a, b) in enumerate(pairs)
+        ]
     sureness = [_stray_break(a, b) for a, b in pairs]
     # Certain breaks are always joined; sure ones in a text that has two of them (one may be a heading that happens
     # to run into a word); a text with several was broken at random points (a scrape): there possible ones are too.
+    if first is not None and sureness[first] < CERTAIN:
+        sureness[first] = END  # the first line of a text without a mark that must go on is its title
     sure = sureness.count(SURE)
     evidence = sure + sureness.count(CERTAIN)
     needed = POSSIBLE if evidence >= STRAY_EVIDENCE else SURE if sure >= STRAY_SURE else CERTAIN

@@ -16,7 +16,7 @@ def current_version(window: int) -> dict[str, int]:
     """What an index must have been built with to be used as it is."""
     from wenku.text import analysis
 
-    return {"format": FORMAT_VERSION, "analyzer": analysis.ANALYZER_VERSION, "k": K, "window": window}
+    return {"format": FORMAT_VERSION, "analyzer": analysis.NORMALIZE_VERSION, "k": K, "window": window}
 
 
 @dataclass
