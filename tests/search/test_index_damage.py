@@ -70,6 +70,18 @@ def test_reading_pages_render_without_related_documents_when_the_index_is_damage
         assert response.status_code == 200 and "相关文档" not in response.content.decode(), url
 
 
+@pytest.mark.parametrize("how", ["truncated segments", "scrambled terms", "meta.json deleted"])
+def test_damage_right_after_a_search_is_found_by_the_next_one(library, how):
+    # The backend skips its checksum pass while meta.json and the directory are unchanged: files replaced by a
+    # copy or a restore change the directory, so the next search checks again, in the same process.
+    backend = get_backend()
+    query = parse_query("发展")
+    assert backend.search(query, Filters(), "relevance", 0, 10).total == 3
+    DAMAGE[how](index_dir())
+    with pytest.raises(SearchUnavailable, match="wenku reindex"):
+        backend.search(query, Filters(), "relevance", 0, 10)
+
+
 @pytest.mark.parametrize("suffix", [".idx", ".pos"])
 def test_a_panic_in_tantivy_becomes_search_unavailable(library, suffix):
     # The checksums match, so only tantivy finds the damage: it panics (a BaseException), which must not escape.
