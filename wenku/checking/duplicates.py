@@ -17,10 +17,10 @@ from django.conf import settings
 from wenku.checking.fingerprints import Stream, recent, stream_of
 from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.models import NearDuplicate
-from wenku.checking.prefilter import may_have_original, older_candidates
+from wenku.checking.prefilter import older_candidates
 from wenku.checking.registry import get_index, window
 from wenku.checking.service import compare
-from wenku.library.models import Document, Page, Status
+from wenku.library.models import Document, Status
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +58,6 @@ class Finding:
 
 def threshold() -> float:
     return settings.WENKU_DUPLICATE_SHARE / 100
-
-
-def find_original(document: Document) -> tuple[int, str, float] | None:
-    """(id, title, share) of the older document that holds most of ``document``, if it holds enough."""
-    text = document.full_text()
-    query = stream_of(text)
-    if len(query) < DUPLICATE_MIN_RUN:
-        return None
-    if not may_have_original(query, document.pk, threshold() / 2, _COMMON_FOR_DUPLICATES):
-        return None  # the usual case, answered from the postings alone (compare() would find no candidate)
-    return _compare(document.pk, text, query)
 
 
 def _compare(
@@ -110,11 +99,13 @@ def review_new_documents(document_ids: list[int]) -> list[Finding]:
 
 
 def review_documents(documents: list[Document]) -> Iterator[tuple[int, Finding | None]]:
-    """review_document for each of ``documents`` in turn, yielding its id once it is done (a rejected copy is
-    deleted: its pk is None then); a batch's texts are read in one query and their prefilter is one index
-    lookup. Raises IndexUnavailable like review_document (the documents yielded before are done)."""
+    """Compare each of ``documents`` in turn with the older ones and apply WENKU_DUPLICATE_POLICY, yielding its id
+    once it is done (a rejected copy is deleted: its pk is None then); a batch's texts are read in one query and
+    their prefilter is one index lookup. Idempotent: reviewing a document again finds the same original and
+    records the same thing. Raises IndexUnavailable when the 查重 index cannot answer (the review must then be
+    done later, not skipped; the documents yielded before are done)."""
     for batch in _batches(documents):
-        texts = full_texts([document.pk for document in batch])
+        texts = Document.full_texts([document.pk for document in batch])
         queries = {document.pk: stream_of(texts[document.pk]) for document in batch}
         size = window()
         candidates = older_candidates(
@@ -146,25 +137,6 @@ def _batches(documents: list[Document]) -> Iterator[list[Document]]:
         held += document.text_length
     if batch:
         yield batch
-
-
-def full_texts(document_ids: list[int]) -> dict[int, str]:
-    """Document.full_text() of each of these documents, in one query."""
-    parts: dict[int, list[str]] = {document_id: [] for document_id in document_ids}
-    ends = dict.fromkeys(document_ids, 0)
-    pages = Page.objects.filter(document_id__in=document_ids).order_by("document_id", "number")
-    for document_id, start, text in pages.values_list("document_id", "start", "text"):
-        parts[document_id].append("\n" * (start - ends[document_id]))
-        parts[document_id].append(text)
-        ends[document_id] = start + len(text)
-    return {document_id: "".join(texts) for document_id, texts in parts.items()}
-
-
-def review_document(document: Document) -> Finding | None:
-    """Compare one document with the older ones and apply WENKU_DUPLICATE_POLICY. Idempotent: reviewing a
-    document again finds the same original and records the same thing. Raises IndexUnavailable when the 查重
-    index cannot answer (the review must then be done later, not skipped)."""
-    return _apply_policy(document, find_original(document))
 
 
 def _apply_policy(document: Document, found: tuple[int, str, float] | None) -> Finding | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -51,10 +50,9 @@ class Settler:
 
     def _start(self) -> None:
         command = [sys.executable, "-c", "import django; django.setup(); from wenku.jobs.settler import child; child()"]
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "wenku.settings")}
-        try:
+        try:  # the child inherits the environment, DJANGO_SETTINGS_MODULE included (set before Django was)
             self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, preexec_fn=die_with_parent
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, preexec_fn=die_with_parent
             )
         except OSError as exc:  # no fork left, say: the parent settles alone
             log.warning("import settler not started: %s", exc)

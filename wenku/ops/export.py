@@ -21,7 +21,7 @@ from typing import IO
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from wenku.library.models import Category, Document, Page
+from wenku.library.models import Category, Document
 
 BATCH = 100
 
@@ -71,7 +71,7 @@ def records(queryset: QuerySet) -> Iterator[dict]:
             yield {
                 "id": row["original_record"] or str(row["id"]),
                 "title": row["title"],
-                "text": full_text(row["id"]),
+                "text": Document.full_texts([row["id"]])[row["id"]],
                 "category": row["category__name"],
                 "description": row["description"],
                 "visibility": row["visibility"],
@@ -82,18 +82,6 @@ def records(queryset: QuerySet) -> Iterator[dict]:
                 "wenku_id": row["id"],
             }
         last_id = batch[-1]["id"]
-
-
-def full_text(document_id: int) -> str:
-    """The text as Document.full_text gives it: pages placed at their offsets, "\\n" filling the gaps."""
-    parts: list[str] = []
-    end = 0
-    pages = Page.objects.filter(document_id=document_id).order_by("number").values_list("start", "text")
-    for start, text in pages.iterator(chunk_size=50):
-        parts.append("\n" * (start - end))
-        parts.append(text)
-        end = start + len(text)
-    return "".join(parts)
 
 
 def line(record: dict) -> str:
