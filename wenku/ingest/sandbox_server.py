@@ -53,6 +53,10 @@ def main(control_fd: int) -> None:
         from wenku.ingest.decoding import _common_hanzi
 
         _common_hanzi()  # a table every decode of GB18030/Big5 text needs
+    with contextlib.suppress(Exception):
+        from wenku.text.unwrap import load_segmenter
+
+        load_segmenter()  # what unwrapping a hard-wrapped text needs
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent decides
     control = socket.socket(fileno=control_fd)

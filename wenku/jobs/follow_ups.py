@@ -60,15 +60,15 @@ def settle(document_ids: list[int]) -> tuple[int, dict[int, Finding]]:
     return indexed, findings
 
 
-def apply_index(wait: float | None = None) -> int:
-    """Apply the index outbox; 0 when another process holds the writer for longer than ``wait`` seconds
-    (default WENKU_INDEX_WRITER_WAIT; it applies the same rows) or the index needs `wenku reindex` (logged;
-    /healthz says so)."""
+def apply_index(wait: float | None = None, limit: int = 100_000) -> int:
+    """Apply up to ``limit`` documents of the index outbox (committed at the end); 0 when another process
+    holds the writer for longer than ``wait`` seconds (default WENKU_INDEX_WRITER_WAIT; it applies the same
+    rows) or the index needs `wenku reindex` (logged; /healthz says so)."""
     try:
         if wait is None:
-            return indexing.apply_pending()
+            return indexing.apply_pending(limit)
         with index_writer(wait):  # re-entrant: apply_pending's own lock is then this one
-            return indexing.apply_pending()
+            return indexing.apply_pending(limit)
     except IndexBusy as exc:
         log.info("index outbox left to the process writing the index: %s", exc)
     except SearchUnavailable as exc:

@@ -45,6 +45,7 @@ def import_files(
     files = list(iter_files(paths))
     settler = Settler()
     try:
+        settler.expect(len(files), sum(_size(path) for path in files))
         for number, path in enumerate(files, start=1):
             results = import_file(path, options)
             for result in results:
@@ -65,6 +66,13 @@ def import_files(
     imported.findings = dict(sorted({**settled_ahead, **imported.findings}.items()))
     imported.settle_seconds = time.perf_counter() - imported_at  # the wait for the child included
     return imported
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # its import says why
+        return 0
 
 
 def import_data(data: bytes, name: str, options: ImportOptions) -> Imported:

@@ -351,4 +351,8 @@ class FollowUp(models.Model):
 
     @classmethod
     def enqueue(cls, document_ids, step: str) -> None:
-        cls.objects.bulk_create((cls(document_id=i, step=step) for i in document_ids), ignore_conflicts=True)
+        from wenku.lib.rows import insert_rows
+
+        now = timezone.now()
+        fields = ("document_id", "step", "created", "attempts", "last_error")
+        insert_rows(cls, fields, ((i, step, now, 0, "") for i in document_ids), skip_conflicts=True)

@@ -106,6 +106,19 @@ def analyse(text: str, with_chars: bool = False) -> tuple[str, str, str]:
     return _text(folded), _text(out[:-1]), chars
 
 
+def gaps_to_spaces(normalized: str) -> str:
+    """Already-normalised text with every gap character (neither Han nor another letter or digit) made a space,
+    one for one."""
+    if len(normalized) < SHORT:
+        return _GAP_CHAR.sub(" ", normalized)
+    _, classes = _tables()
+    code_points = _code_points(normalized)
+    return _text(np.where(classes[code_points] == _GAP, np.uint32(_SPACE), code_points))
+
+
+_GAP_CHAR = re.compile(r"[\W_]")
+
+
 def fold(text: str) -> str:
     """normalize() of a long text."""
     fold_codes, _ = _tables()

@@ -219,6 +219,12 @@ def _segmenter() -> Callable[[str], list[str]]:
     return lambda text: rjieba.cut(normalize(text))
 
 
+def load_segmenter() -> None:
+    """Load the segmenter's dictionary now (the parse sandbox's server does, so that its forked children share it
+    instead of each loading it again: 0.1 s a file)."""
+    _segmenter()("预热")
+
+
 def _splits_a_word(before: str, after: str) -> bool:
     """Whether the segmenter reads a word across the break between ``before`` and ``after``."""
     left, right = before[-6:], after[:6]
