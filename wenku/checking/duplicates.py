@@ -9,7 +9,7 @@ send the document to moderation) or ``reject`` (remove it again, saying which do
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,9 +17,10 @@ from django.conf import settings
 from wenku.checking.fingerprints import Stream, recent, stream_of
 from wenku.checking.index.base import IndexUnavailable
 from wenku.checking.models import NearDuplicate
-from wenku.checking.prefilter import older_candidates
+from wenku.checking.prefilter import LookedUp, look_up, older_candidates
 from wenku.checking.registry import get_index, window
 from wenku.checking.service import compare
+from wenku.checking.sources import SourceText, load_sources
 from wenku.library.models import Document, Status
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ _COMMON_FOR_DUPLICATES = 1000
 # shorter ones. Measured on the corpus pairs: every gov.cn/Wikisource pair keeps >= 0.88 of its text in runs of
 # >= 50 stream characters, while pairs measured as partial overlaps fall below 0.8 (bench/results/near_duplicates.json).
 DUPLICATE_MIN_RUN = 50
+_SOURCES_COMPARED = 3  # the best candidates compared in full with a new document
 # A review batch holds its documents' texts and streams (~16 bytes a code point) at once: at most this many.
 _BATCH_CODE_POINTS = 2_000_000
 
@@ -61,21 +63,29 @@ def threshold() -> float:
 
 
 def _compare(
-    document_id: int, text: str, query: Stream, candidates: list[int] | None = None
+    document_id: int,
+    text: str,
+    query: Stream,
+    candidates: list[int] | None = None,
+    loaded: Mapping[int, SourceText] | None = None,
+    index: LookedUp | None = None,
 ) -> tuple[int, str, float] | None:
     """compare() with the older documents; ``candidates``: all that share enough fingerprints to be read, when
-    the prefilter has found them (compare() then builds no seeds of other documents: same report, less work)."""
+    the prefilter has found them (compare() then builds no seeds of other documents: same report, less work);
+    ``loaded``: sources loaded already; ``index``: the batch's lookup, which answers the document's own."""
     report = compare(
         text,
         query,
         exclude={document_id},
         common_docs=_COMMON_FOR_DUPLICATES,
-        max_candidates=3,
+        max_candidates=_SOURCES_COMPARED,
         before=document_id,
         min_seed_share=threshold() / 2,
         join_gap=0,
         min_run=DUPLICATE_MIN_RUN,
         only=candidates,
+        loaded=loaded,
+        index=index,
     )
     if report.sources and report.sources[0].share >= threshold():
         best = report.sources[0]
@@ -108,19 +118,20 @@ def review_documents(documents: list[Document]) -> Iterator[tuple[int, Finding |
         texts = Document.full_texts([document.pk for document in batch])
         queries = {document.pk: stream_of(texts[document.pk]) for document in batch}
         size = window()
-        candidates = older_candidates(
-            {
-                document_id: recent.take(document_id, query, size)
-                for document_id, query in queries.items()
-                if len(query) >= DUPLICATE_MIN_RUN
-            },
-            threshold() / 2,
-            _COMMON_FOR_DUPLICATES,
-        )
+        fingerprints = {
+            document_id: recent.take(document_id, query, size)
+            for document_id, query in queries.items()
+            if len(query) >= DUPLICATE_MIN_RUN
+        }
+        looked_up = look_up(fingerprints, _COMMON_FOR_DUPLICATES)
+        candidates = older_candidates(fingerprints, threshold() / 2, _COMMON_FOR_DUPLICATES, looked_up)
+        # The sources compare() will read (the prefilter ranks as it does), each loaded once for the batch.
+        loaded = load_sources(sorted({c for found in candidates.values() for c in found[:_SOURCES_COMPARED]}))
         for document in batch:
             found = None
             if candidates.get(document.pk):  # the usual case: no candidate, so compare() would find nothing
-                found = _compare(document.pk, texts[document.pk], queries[document.pk], candidates[document.pk])
+                pk = document.pk
+                found = _compare(pk, texts[pk], queries[pk], candidates[pk], loaded, looked_up)
             document_id = document.pk
             yield document_id, _apply_policy(document, found)
 

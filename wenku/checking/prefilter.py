@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from wenku.checking.fingerprints import Fingerprints, Stream, distinct, winnow
+from wenku.checking.index.base import Postings
 from wenku.checking.registry import get_index, window
 
 
@@ -23,19 +24,63 @@ def may_have_original(query: Stream, document_id: int, min_share: float, common_
     return bool(older_candidates({document_id: fingerprints}, min_share, common_docs)[document_id])
 
 
-def older_candidates(queries: dict[int, Fingerprints], min_share: float, common_docs: int) -> dict[int, list[int]]:
+class LookedUp:
+    """The postings of a batch's fingerprints, looked up once. Also a stand-in for the index in compare() for a
+    document of the batch: a lookup of some of these hashes (with the same ``max_count``) is answered from here,
+    any other from the index. The review compared each document with one more lookup of its own hashes; on
+    PostgreSQL that was a query of tens of milliseconds for a document with copies in the library."""
+
+    def __init__(self, index, all_hashes: np.ndarray, max_count: int) -> None:
+        self.index, self.max_count = index, max_count
+        self.hashes, inverse = np.unique(all_hashes, return_inverse=True)
+        self.inverse = inverse.reshape(-1)  # where each of all_hashes is in self.hashes
+        postings = index.lookup(self.hashes, max_count)
+        order = np.argsort(postings.query, kind="stable")
+        self.counts = postings.counts
+        self.query, self.documents, self.positions = (
+            postings.query[order],
+            postings.documents[order],
+            postings.positions[order],
+        )
+        held = np.arange(len(self.hashes))
+        self._starts = np.searchsorted(self.query, held, "left")
+        self._ends = np.searchsorted(self.query, held, "right")
+
+    def lookup(self, hashes: np.ndarray, max_count: int) -> Postings:
+        hashes = np.asarray(hashes, dtype=np.int64)
+        at = np.searchsorted(self.hashes, hashes)
+        held = len(self.hashes) and np.array_equal(self.hashes[np.minimum(at, len(self.hashes) - 1)], hashes)
+        if max_count != self.max_count or not held:
+            return self.index.lookup(hashes, max_count)
+        lengths = self._ends[at] - self._starts[at]
+        ends = np.cumsum(lengths)
+        rows = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
+        rows += np.repeat(self._starts[at], lengths)
+        return Postings(
+            self.counts[at], np.repeat(np.arange(len(hashes)), lengths), self.documents[rows], self.positions[rows]
+        )
+
+
+def look_up(queries: dict[int, Fingerprints], common_docs: int) -> LookedUp:
+    """One lookup of every fingerprint of these documents' (document id -> fingerprints)."""
+    all_hashes = np.concatenate([f.hashes for f in queries.values()]) if queries else np.zeros(0, dtype=np.int64)
+    return LookedUp(get_index(), all_hashes.astype(np.int64), common_docs)
+
+
+def older_candidates(
+    queries: dict[int, Fingerprints], min_share: float, common_docs: int, looked_up: LookedUp | None = None
+) -> dict[int, list[int]]:
     """For each document id and its fingerprints: the documents with smaller ids that share at least
-    ``min_share`` of them, ranked as rank_candidates ranks them (most shared positions first, then by id)."""
+    ``min_share`` of them, ranked as rank_candidates ranks them (most shared positions first, then by id).
+    ``looked_up``: look_up() of the same queries and common_docs, if already made."""
     found: dict[int, list[int]] = {document_id: [] for document_id in queries}
     ids = np.array(list(queries), dtype=np.int64)
     sizes = np.array([len(f.hashes) for f in queries.values()], dtype=np.int64)
     if not sizes.sum():
         return found
-    all_hashes = np.concatenate([f.hashes for f in queries.values()])
     owner = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)  # which query each fingerprint is of
-    unique, inverse = np.unique(all_hashes, return_inverse=True)
-    n = len(unique)
-    postings = get_index().lookup(unique, common_docs)
+    looked_up = looked_up or look_up(queries, common_docs)
+    inverse, n, postings = looked_up.inverse, len(looked_up.hashes), looked_up
     if not len(postings.query):
         return found
     # Each (query, hash) once, with how many of the query's positions hold the hash.

@@ -5,20 +5,20 @@ The submitted text is never stored here; adding it to the library is a separate,
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 import numpy as np
 from django.conf import settings
 
 from wenku.checking.extension import widen
 from wenku.checking.fingerprints import K, Stream, same_folded, stream_of
-from wenku.checking.index.base import IndexUnavailable
+from wenku.checking.index.base import FingerprintIndex, IndexUnavailable
 from wenku.checking.matching import JOIN_GAP, Run, find_seeds, grow_runs, rank_candidates
 from wenku.checking.models import NearDuplicate
 from wenku.checking.quotations import quotation_spans
 from wenku.checking.registry import get_index, window
 from wenku.checking.report import CheckReport, Match, Source
-from wenku.checking.sources import load_sources, page_url
+from wenku.checking.sources import SourceText, load_sources, page_url
 from wenku.checking.spans import chars_in, subtract, union
 from wenku.text.counting import count_chars
 
@@ -70,6 +70,8 @@ def compare(
     join_gap: int = JOIN_GAP,
     min_run: int | None = None,
     only: Collection[int] | None = None,
+    loaded: Mapping[int, SourceText] | None = None,
+    index: FingerprintIndex | None = None,
 ) -> CheckReport:
     """The report for ``text`` against the index, without the limits a user-facing check has.
 
@@ -77,16 +79,18 @@ def compare(
     sharing at least this share of the text's fingerprints are read (a cheap filter for near-duplicates).
     ``join_gap``: passages of one source this close together are one match (0: count exact passages only).
     ``min_run``: the shortest passage counted (default WENKU_CHECK_MIN_RUN). ``only``: no other documents can
-    be candidates (the near-duplicate review's prefilter found them), so no other seeds are built."""
+    be candidates (the near-duplicate review's prefilter found them), so no other seeds are built. ``loaded``:
+    sources already loaded (a review loads those of a whole batch at once: copies of one original share it).
+    ``index``: what to look the fingerprints up in, if not the index itself (a review's lookup of its batch)."""
     chars = count_chars(text)
     min_run = min_run or settings.WENKU_CHECK_MIN_RUN
-    seeds = find_seeds(query, get_index(), window(), common_docs, exclude, only)
+    seeds = find_seeds(query, index or get_index(), window(), common_docs, exclude, only)
     if before is not None:
         seeds.by_document = {d: pairs for d, pairs in seeds.by_document.items() if d < before}
     ranked = rank_candidates(seeds, 4 * max_candidates, min_share=min_seed_share)
     if before is None:  # a user's check: a recorded copy adds nothing when its original is a candidate too
         ranked = _without_copies(ranked)
-    candidates = load_sources(ranked[:max_candidates])
+    candidates = load_sources(ranked[:max_candidates], loaded)
     offsets = query.offsets
 
     sources: list[Source] = []

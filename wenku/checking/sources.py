@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -36,8 +37,16 @@ def page_url(document_id: int, number: int) -> str:
     return reverse("web:document_page", args=[document_id, number])
 
 
-def load_sources(document_ids: list[int]) -> dict[int, SourceText]:
-    """The documents among ``document_ids`` that anyone may read (others are never shown as sources)."""
+def load_sources(document_ids: list[int], loaded: Mapping[int, SourceText] | None = None) -> dict[int, SourceText]:
+    """The documents among ``document_ids`` that anyone may read (others are never shown as sources); those in
+    ``loaded`` (an earlier load_sources) are taken from it."""
+    loaded = loaded or {}
+    found = {i: loaded[i] for i in document_ids if i in loaded}
+    missing = [i for i in document_ids if i not in loaded]
+    return {**found, **_load(missing)} if missing else found
+
+
+def _load(document_ids: list[int]) -> dict[int, SourceText]:
     titles = dict(Document.objects.listed_for(None).filter(pk__in=document_ids).values_list("id", "title"))
     pages: dict[int, list[_PageText]] = {pk: [] for pk in titles}
     rows = Page.objects.filter(document_id__in=list(titles)).values_list("document_id", "start", "text")

@@ -8,10 +8,10 @@ same idempotent steps as `wenku worker` (jobs.follow_ups), while the parent goes
 
 When the parent has stored everything it closes the child's stdin, and the two change roles so that both cores
 stay busy to the end: the child says it has stopped reviewing (``{"reviews": "parent"}``) and indexes the rest
-in chunks of _CHUNK documents, committing each; the parent reviews each chunk as soon as it is committed
-(a review needs the indexes to hold the document and every older one), instead of waiting for all of the
-indexing and then reviewing alone. (On the development corpus the last review took 3.9 s on one core after the
-last 6 s of indexing.)
+in chunks of at most _CHUNK documents (halving towards the end), committing each; the parent reviews each chunk
+as soon as it is committed (a review needs the indexes to hold the document and every older one), instead of
+waiting for all of the indexing and then reviewing alone. (On the development corpus the last review took 3.9 s
+on one core after the last 6 s of indexing.)
 
 The child writes each finding and how many documents it indexed to stdout as JSON lines, which a thread of the
 parent reads as they come: the parent reports near-duplicates that the child reviewed (a rejected copy is
@@ -42,8 +42,9 @@ _IDLE = 0.2  # seconds between rounds when the last one found nothing to do
 # small ones again once there are 8 (a merge of the whole development corpus held up its last commit 4.7 s): an
 # import of that size should commit fewer times than that.
 _CHUNK = 1500
+_LAST_CHUNK = 300
 _BYTES_PER_CHARACTER = 3  # UTF-8 Chinese: files this many times WENKU_IMPORT_SETTLE_AHEAD start the child at once
-_PARENT_REVIEWS = 1000  # documents the parent reviews before it looks at the child again
+_PARENT_REVIEWS = 1000  # documents reviewed before looking again whether the roles changed
 _POLL = 0.05  # seconds the parent waits for the child's next commit when nothing is left to review
 
 
@@ -128,7 +129,7 @@ class Settler:
 
 def child() -> None:
     """The child's side (Django set up): rounds of index then review until stdin is closed; then the reviews are
-    the parent's, and the rest is indexed in commits of _CHUNK documents."""
+    the parent's, and the rest is indexed in commits of at most _CHUNK documents."""
     from wenku.jobs import follow_ups
 
     everything_stored = threading.Event()
@@ -139,16 +140,44 @@ def child() -> None:
         everything_stored.set()
 
     threading.Thread(target=wait_for_eof, name="wenku-settler-stdin", daemon=True).start()
+    _warm_up()
     while not everything_stored.is_set():  # a round per _CHUNK documents stored (the parent may finish any time)
         if follow_ups.waiting()["index"] < _CHUNK:
             everything_stored.wait(_IDLE)
             continue
-        indexed = follow_ups.apply_index(limit=_CHUNK)
-        findings, _ = follow_ups.review_due(limit=100_000)
-        _say([{"indexed": indexed}, *({"finding": dataclasses.asdict(f)} for f in findings.values())])
+        _say([{"indexed": follow_ups.apply_index(limit=_CHUNK)}])
+        while not everything_stored.is_set():  # in slices: once everything is stored, the reviews are the parent's
+            findings, reviewed = follow_ups.review_due(limit=_PARENT_REVIEWS)
+            _say([{"finding": dataclasses.asdict(f)} for f in findings.values()])
+            if len(reviewed) < _PARENT_REVIEWS:
+                break
     _say([{"reviews": "parent"}])
-    while indexed := follow_ups.apply_index(limit=_CHUNK):
+    while indexed := follow_ups.apply_index(limit=_last_chunks(follow_ups.waiting()["index"])):
         _say([{"indexed": indexed}])
+
+
+def _last_chunks(waiting: int) -> int:
+    """Once everything is stored: chunks that halve down to _LAST_CHUNK, so that what is left after the last
+    commit (the parent's review of that chunk, on one core) is small."""
+    return min(_CHUNK, max(_LAST_CHUNK, waiting // 2))
+
+
+def _warm_up() -> None:
+    """Load now what the first round needs (the segmenter's dictionary, the analyzer's and the fingerprints'
+    tables, both indexes, the URL map), while the import stores the first documents: about a second of work that
+    would otherwise come when both cores are busy."""
+    from wenku.checking.fingerprints import stream_of
+    from wenku.checking.registry import get_index
+    from wenku.checking.sources import page_url
+    from wenku.search.registry import get_backend
+    from wenku.text.analysis import index_tokens
+
+    sample = "预热：分词词典、分析表和指纹表。" * 20  # long enough for the vectorised analysis
+    index_tokens(sample)
+    stream_of(sample)
+    page_url(1, 2)
+    get_backend()
+    get_index().needs_rebuild()
 
 
 def _say(lines: list[dict]) -> None:
