@@ -623,10 +623,22 @@ def _quote(lexeme: str) -> str:
     return f"'{lexeme}'"
 
 
+def _needs_quoting(lexemes) -> bool:
+    joined = "".join(lexemes)
+    return "'" in joined or "\\" in joined
+
+
 def _lexeme(gram: str) -> str | None:
     if gram == SEPARATOR:
         return None
     return LONG_WORD if len(gram) * 4 > MAX_LEXEME_BYTES and len(gram.encode()) > MAX_LEXEME_BYTES else gram
+
+
+def _lexemes(grams: list[str]) -> list[str | None]:
+    """_lexeme of each gram (a stream of short grams, the usual case, without a call per gram)."""
+    if max(map(len, grams), default=0) * 4 <= MAX_LEXEME_BYTES:
+        return [None if gram == SEPARATOR else gram for gram in grams]
+    return [_lexeme(gram) for gram in grams]
 
 
 def grams_vectors(grams: list[str], borrowed: list[str] | None = None) -> list[tuple[str, int]]:
@@ -634,13 +646,14 @@ def grams_vectors(grams: list[str], borrowed: list[str] | None = None) -> list[t
     (``borrowed``: a gap, then the next pages' grams, at most PHRASE_OVERLAP positions): one, unless they have a
     lexeme more than 256 times, more than 16383 positions or too many bytes; then overlapping parts, so no phrase
     is cut. Borrowed grams come after the own ones, with weight A (B before a gap)."""
-    lexemes = [_lexeme(gram) for gram in [*grams, *(borrowed or [])]]
+    lexemes = _lexemes([*grams, *(borrowed or [])])
     own = len(grams)
-    counts = Counter(lexeme for lexeme in lexemes if lexeme is not None)
+    counts = Counter(lexemes)
+    counts.pop(None, None)
     if (
         len(lexemes) <= MAX_POSITION
         and max(counts.values(), default=0) <= MAX_POSITIONS_PER_LEXEME
-        and sum(len(lexeme.encode()) + 8 for lexeme in counts) <= MAX_ROW_LEXEME_BYTES
+        and len("".join(counts).encode()) + 8 * len(counts) <= MAX_ROW_LEXEME_BYTES
     ):
         return [(_grams_vector(lexemes, 0, len(lexemes), own), _own_count(lexemes, 0, own))]
     vectors = []
@@ -667,7 +680,8 @@ def grams_vectors(grams: list[str], borrowed: list[str] | None = None) -> list[t
 
 
 def _own_count(lexemes: list[str | None], start: int, end: int) -> int:
-    return sum(1 for lexeme in lexemes[start:end] if lexeme is not None)
+    part = lexemes[start:end]
+    return len(part) - part.count(None)
 
 
 def _grams_vector(lexemes: list[str | None], start: int, end: int, own: int) -> str:
@@ -678,20 +692,33 @@ def _grams_vector(lexemes: list[str | None], start: int, end: int, own: int) -> 
     following = lexemes[start + 1 : end + 1]
     if len(following) < len(part):
         following.append("")  # the stream's end: no gap after the last gram
-    if any("'" in lexeme or "\\" in lexeme for lexeme in set(part) if lexeme is not None):
+    if _needs_quoting(filter(None, part)):
         part = [None if lexeme is None else _quote(lexeme)[1:-1] for lexeme in part]
-    own_weights = ("", GAP_WEIGHT)
-    borrowed_weights = (BORROWED_WEIGHT, BORROWED_GAP_WEIGHT)
+    # The weight of each position: own or borrowed, and whether a gap follows (found by list.index: gaps are few).
+    borrowed_from = max(0, min(own, end) - start)
+    weights = [""] * borrowed_from + [BORROWED_WEIGHT] * (len(part) - borrowed_from)
+    gap = -1
+    while True:
+        try:
+            gap = following.index(None, gap + 1)
+        except ValueError:
+            break
+        weights[gap] = GAP_WEIGHT if gap < borrowed_from else BORROWED_GAP_WEIGHT
     return " ".join(
-        f"'{lexeme}':{index - start + 1}{(own_weights if index < own else borrowed_weights)[after is None]}"
-        for index, (lexeme, after) in enumerate(zip(part, following, strict=True), start=start)
-        if lexeme is not None
+        [
+            f"'{lexeme}':{position}{weight}"
+            for position, lexeme, weight in zip(range(1, len(part) + 1), part, weights, strict=True)
+            if lexeme is not None
+        ]
     )
 
 
 def chars_vector(chars: list[str]) -> str:
     """Every character with its positions (PostgreSQL keeps the first 256 of each; they only serve ranking)."""
-    return " ".join(f"{_quote(char)}:{position}" for position, char in enumerate(chars[:MAX_POSITION], start=1))
+    chars = chars[:MAX_POSITION]
+    if _needs_quoting(chars):
+        chars = [_quote(char)[1:-1] for char in chars]
+    return " ".join(map("'{}':{}".format, chars, range(1, len(chars) + 1)))
 
 
 def _split(tokens: str) -> list[str]:
