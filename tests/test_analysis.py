@@ -92,3 +92,10 @@ def test_the_vectorised_analysis_of_a_report_gives_the_plain_results(reports_dir
     assert all(re.fullmatch(r"[^\W_]+", word) for word in words)  # no punctuation or space reaches the index
     wanted = Counter(words_of(normalize(text)))
     assert sum((wanted - Counter(words)).values()) <= sum(wanted.values()) // 1000  # rjieba's words, all but a few
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_MIXED), min_size=fast_analysis.SHORT, max_size=600) | st.text(max_size=400))
+def test_gaps_become_spaces_one_for_one(text):
+    normalized = normalize(text)
+    assert fast_analysis.gaps_to_spaces(normalized) == re.sub(r"[\W_]", " ", normalized)

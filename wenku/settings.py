@@ -185,6 +185,7 @@ WENKU_RUN_JOBS_IN_REQUEST = config.env_bool("WENKU_RUN_JOBS_IN_REQUEST", False)
 # `wenku import` starts a second process that indexes and reviews what it stored (jobs/settler.py) once it has
 # imported this many characters and more files follow; 0: never (index and review after the whole import).
 WENKU_IMPORT_SETTLE_AHEAD = config.env_int("WENKU_IMPORT_SETTLE_AHEAD", 1_000_000, minimum=0)
+WENKU_IMPORT_SETTLE_CHUNK = config.env_int("WENKU_IMPORT_SETTLE_CHUNK", 1500, minimum=1)
 # /healthz says "behind" (503) when work has waited longer than this many seconds for a worker.
 WENKU_WORKER_MAX_LAG = config.env_int("WENKU_WORKER_MAX_LAG", 300, minimum=1)
 # One process writes the indexes at a time (search/writer_lock.py); the others wait this long, then leave the

@@ -36,11 +36,17 @@ def files(reports_dir, tmp_path):
 def make_site(tmp_path):
     drops = []
 
-    def make(name: str, settle_ahead: int):
+    def make(name: str, settle_ahead: int, chunk: int = 1500):
         (tmp_path / name).mkdir()
         made, drop = new_site(tmp_path / name, connection.vendor)
         drops.append(drop)
-        made.env.update({"WENKU_IMPORT_SETTLE_AHEAD": str(settle_ahead), "WENKU_LOG_LEVEL": "INFO"})
+        made.env.update(
+            {
+                "WENKU_IMPORT_SETTLE_AHEAD": str(settle_ahead),
+                "WENKU_IMPORT_SETTLE_CHUNK": str(chunk),
+                "WENKU_LOG_LEVEL": "INFO",
+            }
+        )
         made.run("migrate")
         return made
 
@@ -62,9 +68,12 @@ def _all_settled(site) -> None:
     assert site.search("新质生产力")["total"] >= 2
 
 
-def test_settling_ahead_reports_what_settling_after_does(make_site, files, tmp_path):
+# A chunk larger than the import: the child indexes only after everything is stored, the parent reviews behind it.
+# Chunks of 4: the child also indexes and reviews while the import runs, and hands the reviews over part-way.
+@pytest.mark.parametrize("chunk", [1500, 4])
+def test_settling_ahead_reports_what_settling_after_does(make_site, files, tmp_path, chunk):
     after = make_site("after", settle_ahead=0).run("import", "--json", *files)
-    ahead_site = make_site("ahead", settle_ahead=1)  # started after the first file
+    ahead_site = make_site("ahead", settle_ahead=1, chunk=chunk)  # started at once
     ahead = ahead_site.run("import", "--json", *files)
 
     assert "import settler started" in ahead.stderr and "import settler started" not in after.stderr

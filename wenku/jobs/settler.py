@@ -1,17 +1,17 @@
 """Settle a large import while it runs: a second process indexes and reviews what the importing process stores.
 
 `wenku import` of many files would otherwise import everything on one core, then index and review everything on
-one core. Once an import has stored WENKU_IMPORT_SETTLE_AHEAD characters (or at once, when
-its files hold three times as many bytes), it starts this child
-(``python -c … child()``): the child applies the index outbox and reviews near-duplicates in rounds, the
-same idempotent steps as `wenku worker` (jobs.follow_ups), while the parent goes on importing.
+one core. Once an import has stored WENKU_IMPORT_SETTLE_AHEAD characters (or at once, when its files hold three
+times as many bytes), it starts this child (``python -c … child()``): the child applies the index outbox and
+reviews near-duplicates in rounds, the same idempotent steps as `wenku worker` (jobs.follow_ups), while the
+parent goes on importing.
 
 When the parent has stored everything it closes the child's stdin, and the two change roles so that both cores
 stay busy to the end: the child says it has stopped reviewing (``{"reviews": "parent"}``) and indexes the rest
-in chunks of at most _CHUNK documents (halving towards the end), committing each; the parent reviews each chunk
-as soon as it is committed (a review needs the indexes to hold the document and every older one), instead of
-waiting for all of the indexing and then reviewing alone. (On the development corpus the last review took 3.9 s
-on one core after the last 6 s of indexing.)
+in chunks of at most WENKU_IMPORT_SETTLE_CHUNK documents (halving towards the end), committing each; the parent
+reviews each chunk as soon as it is committed (a review needs the indexes to hold the document and every older
+one), instead of waiting for all of the indexing and then reviewing alone. (On the development corpus the last
+review took 3.9 s on one core after the last 6 s of indexing.)
 
 The child writes each finding and how many documents it indexed to stdout as JSON lines, which a thread of the
 parent reads as they come: the parent reports near-duplicates that the child reviewed (a rejected copy is
@@ -38,11 +38,6 @@ from wenku.jobs.supervisor import die_with_parent
 
 log = logging.getLogger(__name__)
 _IDLE = 0.2  # seconds between rounds when the last one found nothing to do
-# Documents indexed per round and commit. Each commit makes a tantivy segment, and tantivy merges all of the
-# small ones again once there are 8 (a merge of the whole development corpus held up its last commit 4.7 s): an
-# import of that size should commit fewer times than that.
-_CHUNK = 1500
-_LAST_CHUNK = 300
 _BYTES_PER_CHARACTER = 3  # UTF-8 Chinese: files this many times WENKU_IMPORT_SETTLE_AHEAD start the child at once
 _PARENT_REVIEWS = 1000  # documents reviewed before looking again whether the roles changed
 _POLL = 0.05  # seconds the parent waits for the child's next commit when nothing is left to review
@@ -129,7 +124,7 @@ class Settler:
 
 def child() -> None:
     """The child's side (Django set up): rounds of index then review until stdin is closed; then the reviews are
-    the parent's, and the rest is indexed in commits of at most _CHUNK documents."""
+    the parent's, and the rest is indexed in commits of at most WENKU_IMPORT_SETTLE_CHUNK documents."""
     from wenku.jobs import follow_ups
 
     everything_stored = threading.Event()
@@ -141,25 +136,29 @@ def child() -> None:
 
     threading.Thread(target=wait_for_eof, name="wenku-settler-stdin", daemon=True).start()
     _warm_up()
-    while not everything_stored.is_set():  # a round per _CHUNK documents stored (the parent may finish any time)
-        if follow_ups.waiting()["index"] < _CHUNK:
+    # Documents indexed per round and commit (WENKU_IMPORT_SETTLE_CHUNK). Each commit makes a tantivy segment, and
+    # tantivy merges all of the small ones again once there are 8 (a merge of the whole development corpus held up
+    # its last commit 4.7 s): an import of that size should commit fewer times than that.
+    chunk = settings.WENKU_IMPORT_SETTLE_CHUNK
+    while not everything_stored.is_set():  # a round per chunk of documents stored (the parent may finish any time)
+        if follow_ups.waiting()["index"] < chunk:
             everything_stored.wait(_IDLE)
             continue
-        _say([{"indexed": follow_ups.apply_index(limit=_CHUNK)}])
+        _say([{"indexed": follow_ups.apply_index(limit=chunk)}])
         while not everything_stored.is_set():  # in slices: once everything is stored, the reviews are the parent's
             findings, reviewed = follow_ups.review_due(limit=_PARENT_REVIEWS)
             _say([{"finding": dataclasses.asdict(f)} for f in findings.values()])
             if len(reviewed) < _PARENT_REVIEWS:
                 break
     _say([{"reviews": "parent"}])
-    while indexed := follow_ups.apply_index(limit=_last_chunks(follow_ups.waiting()["index"])):
+    while indexed := follow_ups.apply_index(limit=_last_chunks(chunk, follow_ups.waiting()["index"])):
         _say([{"indexed": indexed}])
 
 
-def _last_chunks(waiting: int) -> int:
-    """Once everything is stored: chunks that halve down to _LAST_CHUNK, so that what is left after the last
-    commit (the parent's review of that chunk, on one core) is small."""
-    return min(_CHUNK, max(_LAST_CHUNK, waiting // 2))
+def _last_chunks(chunk: int, waiting: int) -> int:
+    """Once everything is stored: chunks that halve down to a fifth of ``chunk``, so that what is left after the
+    last commit (the parent's review of that chunk, on one core) is small."""
+    return min(chunk, max(chunk // 5, waiting // 2, 1))
 
 
 def _warm_up() -> None:
