@@ -103,7 +103,10 @@ def rebuild(progress: Callable[[int, int], None] | None = None, targets: list | 
     full = targets is None
     if targets is None:
         targets = [get_backend(), *followers()]
-    latest = DocumentChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    # The outbox rows this rebuild answers for: those committed before the documents are listed. Not "every id up
+    # to the largest seen": on PostgreSQL a smaller id can be committed later (ids are handed out before commit),
+    # and its document, not yet listed, would have lost its row without being indexed.
+    covered = list(DocumentChange.objects.values_list("id", flat=True))
     for target in targets:
         target.clear()
     ids = list(searchable_documents().order_by("id").values_list("id", flat=True))
@@ -120,7 +123,8 @@ def rebuild(progress: Callable[[int, int], None] | None = None, targets: list | 
         target.commit()
         target.mark_built()
     if full:
-        DocumentChange.objects.filter(id__lte=latest).delete()
+        for start in range(0, len(covered), BATCH):
+            DocumentChange.objects.filter(id__in=covered[start : start + BATCH]).delete()
     return len(ids)
 
 
