@@ -29,6 +29,7 @@ from wenku.search.writer_lock import IndexBusy, index_writer
 log = logging.getLogger(__name__)
 MAX_STEP_ATTEMPTS = 3  # a download that fails this often (a bug, a huge document) is given up and logged
 REVIEW_BATCH = 200  # review rows read, reviewed and deleted together
+_SETTLE_RETRIES = 3  # rounds of index-then-review an import makes for its own documents
 
 
 @dataclass
@@ -57,6 +58,16 @@ def settle(document_ids: list[int]) -> tuple[int, dict[int, Finding]]:
     is found in NearDuplicate instead."""
     indexed = apply_index()
     findings, _ = review_due(limit=max(200, len(document_ids)), document_ids=document_ids)
+    for _ in range(_SETTLE_RETRIES):
+        # A review waits for every older document to be indexed: another import's document committed while this
+        # one indexed (an outbox row it could not see yet) holds these back. Index it too, then review again.
+        if not FollowUp.objects.filter(step=FollowUp.Step.REVIEW, document_id__in=document_ids).exists():
+            break
+        if not indexing.has_pending():
+            break  # held back by something else (the 查重 index needs `wenku reindex`): the worker will do it
+        indexed += apply_index()
+        more, _ = review_due(limit=max(200, len(document_ids)), document_ids=document_ids)
+        findings.update(more)
     return indexed, findings
 
 
