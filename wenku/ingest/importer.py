@@ -15,7 +15,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from wenku.ingest import converters
@@ -299,8 +298,7 @@ def _insert(documents: list[Document], page_lists: list[list]) -> None:
     for document in documents:
         document.pk = None
     Document.objects.bulk_create(documents)  # the one insert whose new ids are needed
-    now = timezone.now()
-    insert_rows(DocumentChange, ("document_id", "created"), ((document.pk, now) for document in documents))
+    insert_rows(DocumentChange, ("document_id",), ((document.pk,) for document in documents))
     for step in FOLLOW_UPS:  # in this transaction: no document is stored without its follow-up work
         FollowUp.enqueue([document.pk for document in documents], step)
     insert_rows(

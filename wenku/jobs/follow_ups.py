@@ -153,7 +153,7 @@ def build_downloads(limit: int = 5) -> int:
 
 def waiting() -> dict[str, int]:
     """How much follow-up work waits, per step (for /healthz and `wenku worker --status`)."""
-    counts = {"index": DocumentChange.objects.count()}
+    counts = {"index": indexing.pending_count()}
     for step in FollowUp.Step:
         counts[step.value] = FollowUp.objects.filter(step=step).count()
     return counts

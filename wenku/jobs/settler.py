@@ -34,7 +34,9 @@ import threading
 from django.conf import settings
 
 from wenku.checking.duplicates import Finding
+from wenku.jobs import follow_ups
 from wenku.jobs.supervisor import die_with_parent
+from wenku.search import indexing
 
 log = logging.getLogger(__name__)
 _IDLE = 0.2  # seconds between rounds when the last one found nothing to do
@@ -99,8 +101,6 @@ class Settler:
         reviewing), and wait for it: how many documents it indexed, and the findings of both."""
         if self.process is None:
             return 0, {}
-        from wenku.jobs import follow_ups
-
         self.process.stdin.close()
         while self.process.poll() is None:
             if self.reviews_handed_over.is_set():
@@ -125,8 +125,6 @@ class Settler:
 def child() -> None:
     """The child's side (Django set up): rounds of index then review until stdin is closed; then the reviews are
     the parent's, and the rest is indexed in commits of at most WENKU_IMPORT_SETTLE_CHUNK documents."""
-    from wenku.jobs import follow_ups
-
     everything_stored = threading.Event()
 
     def wait_for_eof() -> None:
@@ -141,7 +139,7 @@ def child() -> None:
     # its last commit 4.7 s): an import of that size should commit fewer times than that.
     chunk = settings.WENKU_IMPORT_SETTLE_CHUNK
     while not everything_stored.is_set():  # a round per chunk of documents stored (the parent may finish any time)
-        if follow_ups.waiting()["index"] < chunk:
+        if indexing.pending_count() < chunk:
             everything_stored.wait(_IDLE)
             continue
         _say([{"indexed": follow_ups.apply_index(limit=chunk)}])
@@ -151,7 +149,7 @@ def child() -> None:
             if len(reviewed) < _PARENT_REVIEWS:
                 break
     _say([{"reviews": "parent"}])
-    while indexed := follow_ups.apply_index(limit=_last_chunks(chunk, follow_ups.waiting()["index"])):
+    while indexed := follow_ups.apply_index(limit=_last_chunks(chunk, indexing.pending_count())):
         _say([{"indexed": indexed}])
 
 

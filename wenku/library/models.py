@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from wenku.lib.rows import insert_rows
 from wenku.text.counting import reading_minutes
 
 
@@ -351,8 +352,4 @@ class FollowUp(models.Model):
 
     @classmethod
     def enqueue(cls, document_ids, step: str) -> None:
-        from wenku.lib.rows import insert_rows
-
-        now = timezone.now()
-        fields = ("document_id", "step", "created", "attempts", "last_error")
-        insert_rows(cls, fields, ((i, step, now, 0, "") for i in document_ids), skip_conflicts=True)
+        insert_rows(cls, ("document_id", "step"), ((i, step) for i in document_ids), skip_conflicts=True)

@@ -88,12 +88,21 @@ def apply_pending(limit: int = 100_000, rebuild_stale: bool = True) -> int:
 def _commit(targets: list, change_ids: list[int]) -> None:
     for target in targets:
         target.commit()
+    _forget_changes(change_ids)
+
+
+def _forget_changes(change_ids: list[int]) -> None:
+    """Remove these outbox rows (applied, or answered by a rebuild)."""
     for start in range(0, len(change_ids), BATCH):
         DocumentChange.objects.filter(id__in=change_ids[start : start + BATCH]).delete()
 
 
 def has_pending() -> bool:
     return DocumentChange.objects.exists()
+
+
+def pending_count() -> int:
+    return DocumentChange.objects.count()
 
 
 @holds_index_writer
@@ -123,8 +132,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, targets: list | 
         target.commit()
         target.mark_built()
     if full:
-        for start in range(0, len(covered), BATCH):
-            DocumentChange.objects.filter(id__in=covered[start : start + BATCH]).delete()
+        _forget_changes(covered)
     return len(ids)
 
 

@@ -22,6 +22,7 @@ _GAP, _HAN, _WORD = 0, 1, 2
 _SPACE, _BAR = ord(" "), ord("|")
 _UNICODE = 0x110000
 SHORT = 200  # below this many code points the plain functions are faster
+_GAP_CHAR = re.compile(r"[\W_]")  # neither Han nor another letter or digit, for short texts
 
 
 @cache
@@ -114,9 +115,6 @@ def gaps_to_spaces(normalized: str) -> str:
     _, classes = _tables()
     code_points = _code_points(normalized)
     return _text(np.where(classes[code_points] == _GAP, np.uint32(_SPACE), code_points))
-
-
-_GAP_CHAR = re.compile(r"[\W_]")
 
 
 def fold(text: str) -> str:
